@@ -1,0 +1,286 @@
+"""Backends: where a chat request goes and a validated answer comes back.
+
+A backend is one small protocol, :class:`Backend`. :class:`OpenAIBackend` serves every
+OpenAI-compatible server (api.openai.com, vLLM, Ollama, llama.cpp) through the
+``openai`` client and ``instructor``; what differs between servers is configuration
+(:class:`~summarizer.config.LLMConfig`: base URL, key, model, mode), never a guess
+from a name. :class:`ScriptedBackend` answers from a script, for unit tests.
+
+Retry layers, one per kind of failure, both bounded:
+
+- HTTP: the ``openai`` client retries 429, 5xx, timeouts and dropped connections
+  ``config.http_retries`` times with exponential backoff, honouring ``Retry-After``.
+  What still fails becomes :class:`BackendError`. An API error is never put into a prompt.
+- Validation: when the answer does not fit the schema, instructor re-asks
+  ``config.reasks`` times with the validation message; then :class:`OutputError`.
+
+An answer cut at ``max_tokens`` raises :class:`RunawayOutputError` at once (no
+re-ask here: the caller decides).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel, ValidationError
+
+from .config import LLMConfig
+from .errors import BackendError, OutputError, RunawayOutputError
+from .types import Usage
+
+__all__ = ["Backend", "Completion", "Message", "OpenAIBackend", "ScriptedBackend"]
+
+T = TypeVar("T", bound=BaseModel)
+Message = Mapping[str, str]
+"""A chat message: ``{"role": "system" | "user" | "assistant", "content": ...}``."""
+
+
+@dataclass(frozen=True)
+class Completion(Generic[T]):
+    """A validated answer with what it cost."""
+
+    value: T
+    usage: Usage
+    raw: str
+    attempts: int = 1
+
+
+class Backend(Protocol):
+    """Send messages, get back an instance of ``response_model``."""
+
+    @property
+    def model(self) -> str: ...
+
+    async def complete(
+        self,
+        messages: Sequence[Message],
+        response_model: type[T],
+        *,
+        penalty: float | None = None,
+    ) -> Completion[T]:
+        """Answer ``messages`` with a valid ``response_model``.
+
+        ``penalty`` asks for a repetition (frequency) penalty, used when retrying
+        an answer that ran away.
+        """
+        ...
+
+
+_MODES: dict[str, instructor.Mode] = {
+    "tools": instructor.Mode.TOOLS,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json": instructor.Mode.JSON,
+    # JSON_SCHEMA leaves the messages alone (the prompt prefix stays cacheable); the
+    # response_format is then replaced through extra_body with llama.cpp's form.
+    "json_with_schema": instructor.Mode.JSON_SCHEMA,
+}
+
+
+def _usage_of(obj: Any) -> Usage:
+    usage = getattr(obj, "usage", None) if obj is not None else None
+    if usage is None:
+        return Usage()
+    return Usage(
+        prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+        completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+    )
+
+
+def _raw_text(completion: Any) -> str:
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return ""
+    calls = getattr(message, "tool_calls", None)
+    if calls:
+        return str(calls[0].function.arguments)
+    return str(getattr(message, "content", "") or "")
+
+
+class OpenAIBackend:
+    """Any OpenAI-compatible chat completions server, through instructor."""
+
+    def __init__(self, config: LLMConfig) -> None:
+        self.config = config
+        self._clients: dict[int, tuple[asyncio.AbstractEventLoop, Any]] = {}
+
+    @property
+    def model(self) -> str:
+        return self.config.model
+
+    def __repr__(self) -> str:
+        return f"OpenAIBackend({self.config!r})"
+
+    def _client(self) -> Any:
+        # An async HTTP pool belongs to one event loop; the sync API runs a fresh loop
+        # per call, so keep one client per live loop.
+        loop = asyncio.get_running_loop()
+        entry = self._clients.get(id(loop))
+        if entry is None or entry[0] is not loop:
+            for key, (old_loop, _) in list(self._clients.items()):
+                if old_loop.is_closed():
+                    del self._clients[key]
+            raw = openai.AsyncOpenAI(
+                base_url=self.config.base_url,
+                api_key=self.config.api_key or "none",
+                timeout=self.config.timeout_s,
+                max_retries=self.config.http_retries,
+            )
+            entry = (loop, instructor.from_openai(raw, mode=_MODES[self.config.mode]))
+            self._clients[id(loop)] = entry
+        return entry[1]
+
+    def _request_options(self, response_model: type[BaseModel]) -> dict[str, Any]:
+        cfg = self.config
+        options: dict[str, Any] = {
+            "model": cfg.model,
+            "max_tokens": cfg.max_tokens,
+            "temperature": cfg.temperature,
+        }
+        if cfg.seed is not None:
+            options["seed"] = cfg.seed
+        if cfg.frequency_penalty is not None:
+            options["frequency_penalty"] = cfg.frequency_penalty
+        extra: dict[str, Any] = dict(cfg.extra_body)
+        if cfg.mode == "json_with_schema":
+            extra["response_format"] = {
+                "type": "json_object",
+                "schema": response_model.model_json_schema(),
+            }
+        if extra:
+            options["extra_body"] = extra
+        return options
+
+    async def complete(
+        self,
+        messages: Sequence[Message],
+        response_model: type[T],
+        *,
+        penalty: float | None = None,
+    ) -> Completion[T]:
+        client = self._client()
+        options = self._request_options(response_model)
+        if penalty is not None:
+            options["frequency_penalty"] = penalty
+            options["seed"] = (self.config.seed or 0) + 1
+        try:
+            value, completion = await client.chat.completions.create_with_completion(
+                messages=[dict(m) for m in messages],
+                response_model=response_model,
+                max_retries=self.config.reasks,
+                **options,
+            )
+        except IncompleteOutputException as exc:
+            last = exc.last_completion
+            raise RunawayOutputError(
+                f"answer cut at max_tokens={self.config.max_tokens} (finish_reason=length)",
+                attempts=1,
+                usage=_usage_of(last),
+                last_response=_raw_text(last),
+            ) from None
+        except InstructorRetryException as exc:
+            raise self._translate(exc) from None
+        except openai.APIError as exc:
+            raise BackendError(_api_message(exc), attempts=1) from None
+        total = getattr(value, "_total_usage", None)
+        usage = _usage_of(completion) if total is None else _usage_of(_Holder(total))
+        attempts = max(1, len(getattr(value, "_failed_attempts", []) or []) + 1)
+        return Completion(value=value, usage=usage, raw=_raw_text(completion), attempts=attempts)
+
+    def _translate(self, exc: Any) -> Exception:
+        cause = exc.__cause__
+        attempts = int(getattr(exc, "n_attempts", 1) or 1)
+        usage = _usage_of(_Holder(getattr(exc, "total_usage", None)))
+        raw = _raw_text(getattr(exc, "last_completion", None)) or None
+        if isinstance(cause, openai.APIError):
+            return BackendError(_api_message(cause), attempts=attempts, usage=usage)
+        if isinstance(cause, (ValidationError, json.JSONDecodeError)) or raw is not None:
+            return OutputError(
+                f"answer did not fit the schema after {attempts} attempt(s): "
+                f"{_short(str(cause or exc))}",
+                attempts=attempts,
+                usage=usage,
+                last_response=raw,
+            )
+        return BackendError(_short(str(cause or exc)), attempts=attempts, usage=usage)
+
+
+@dataclass
+class _Holder:
+    usage: Any
+
+
+def _api_message(exc: openai.APIError) -> str:
+    status = getattr(exc, "status_code", None)
+    kind = type(exc).__name__
+    prefix = f"{kind} (HTTP {status})" if status else kind
+    return f"{prefix}: {_short(str(getattr(exc, 'message', exc)))}"
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+Reply = str | Mapping[str, Any] | BaseModel | Exception
+"""What a :class:`ScriptedBackend` answers: JSON text, a dict, a model, or an exception to raise."""
+
+
+@dataclass
+class ScriptedBackend:
+    """A backend that answers from a script, for tests: no network, no model.
+
+    ``replies`` are used in order, one per call; a callable reply receives the
+    messages and the response model. Every call's messages are kept in ``calls``.
+    Answers are validated against the response model like a real answer; one
+    that does not fit raises :class:`OutputError`.
+    """
+
+    replies: list[Reply | Callable[[Sequence[Message], type[BaseModel]], Reply]]
+    model: str = "scripted"
+    usage_per_call: Usage = field(
+        default_factory=lambda: Usage(prompt_tokens=100, completion_tokens=50)
+    )
+    calls: list[list[dict[str, str]]] = field(default_factory=list)
+    penalties: list[float | None] = field(default_factory=list)
+
+    async def complete(
+        self,
+        messages: Sequence[Message],
+        response_model: type[T],
+        *,
+        penalty: float | None = None,
+    ) -> Completion[T]:
+        self.calls.append([dict(m) for m in messages])
+        self.penalties.append(penalty)
+        if not self.replies:
+            raise BackendError("scripted backend has no reply left", attempts=1)
+        reply = self.replies.pop(0)
+        if callable(reply) and not isinstance(reply, (BaseModel, Exception)):
+            reply = reply(messages, response_model)
+        if isinstance(reply, Exception):
+            raise reply
+        raw = (
+            reply.model_dump_json()
+            if isinstance(reply, BaseModel)
+            else reply
+            if isinstance(reply, str)
+            else json.dumps(reply)
+        )
+        try:
+            value = response_model.model_validate_json(raw)
+        except ValidationError as exc:
+            raise OutputError(
+                f"scripted answer does not fit {response_model.__name__}: {_short(str(exc))}",
+                attempts=1,
+                usage=self.usage_per_call,
+                last_response=raw,
+            ) from None
+        return Completion(value=value, usage=self.usage_per_call, raw=raw)

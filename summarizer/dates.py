@@ -1,0 +1,110 @@
+"""Dates from what an article writes, never guessed.
+
+:func:`resolve_date` turns a date as written ("Wednesday, September 24, 2025",
+"on Monday", "November 7", "yesterday") into a calendar date only when the text
+alone fixes it, or when the text and the article's publication date do:
+
+- a full date (month, day and year; or ISO ``2025-09-24``) stands on its own;
+- a month and day take the year of publication (the previous year if that would
+  put the day more than a week after publication);
+- a weekday, ``today``, ``yesterday`` or ``tonight`` counts back from publication
+  (the latest such day on or before it); "next/coming Friday" counts forward;
+- anything else, or a relative cue with no publication date, gives ``None``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+__all__ = ["WEEKDAYS", "resolve_date", "weekday_of"]
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_PATTERNS = [
+    re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY}(?:\s*,\s*|\s+){_YEAR}\b", re.I),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*,?\s*\d{{4}})", re.I),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s*\d{{4}})", re.I),
+]
+_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
+_RELATIVE = {"today": 0, "tonight": 0, "this morning": 0, "yesterday": 1}
+
+
+def weekday_of(text: str) -> str | None:
+    """The weekday named in ``text``, lower-case, or None."""
+    match = _WEEKDAY.search(text)
+    return match.group(1).lower() if match else None
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def resolve_date(date_text: str | None, published: dt.date | None = None) -> dt.date | None:
+    """The calendar date ``date_text`` fixes (with ``published`` for relative cues), or None."""
+    if not date_text:
+        return None
+    text = date_text.strip()
+    for pattern in _PATTERNS:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[groups["month"].lower()]
+        day = int(groups["day"])
+        if groups.get("year"):
+            return _safe_date(int(groups["year"]), month, day)
+        if published is None:
+            return None
+        candidate = _safe_date(published.year, month, day)
+        if candidate is not None and candidate > published + dt.timedelta(days=7):
+            candidate = _safe_date(published.year - 1, month, day)
+        return candidate
+    if published is None:
+        return None
+    lowered = text.lower()
+    for cue, days_back in _RELATIVE.items():
+        if re.search(rf"\b{cue}\b", lowered):
+            return published - dt.timedelta(days=days_back)
+    weekday = weekday_of(text)
+    if weekday is not None:
+        if re.search(r"\bnext\s+week\b", lowered):
+            return None  # "Monday next week" and the like: left to a reader
+        if re.search(r"\b(next|coming)\s+" + weekday, lowered):
+            return published + dt.timedelta(
+                days=(WEEKDAYS.index(weekday) - published.weekday()) % 7 or 7
+            )
+        back = (published.weekday() - WEEKDAYS.index(weekday)) % 7
+        if re.search(r"\blast\s+" + weekday, lowered) and back == 0:
+            back = 7
+        return published - dt.timedelta(days=back)
+    return None

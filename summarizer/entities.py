@@ -1,0 +1,430 @@
+"""Entity canonicalisation without a knowledge base.
+
+Names that briefs give for the same actor ("Ruto", "President William Ruto", "the Kenyan
+leader", "William Samoei Ruto") are reduced to one canonical entity with aliases, by
+deterministic rules applied in a fixed order:
+
+1. **Normalisation**: Unicode folding, case, possessives, dotted acronyms ("U.S." -> "us").
+   Titles and honorifics ("President", "Secretary of State", "Gov.", "Mr") and leading
+   country words ("Kenyan", "U.S.") are split off the *core* name; they become the
+   entity's role and country cues instead of splitting people apart.
+2. **Countries**: a small built-in table maps names, abbreviations and demonyms to one
+   canonical country ("U.S." / "US" / "United States" / "American" -> "United States").
+3. **Exact core names** are merged, then **token containment** ("Ruto" within "William
+   Samoei Ruto", initials ignored) when the surname agrees, the shorter name is compatible
+   with only one cluster, and known countries do not disagree. Organisation acronyms
+   ("RNC", "EDS") match the initials of a longer name.
+4. **Descriptors** without a proper name ("the Kenyan leader") join the one person whose
+   country and role agree.
+
+A case the rules leave ambiguous (a bare surname that fits two people, a descriptor that
+fits several) is passed to an optional :class:`Adjudicator`; its answer is recorded as an
+:class:`~summarizer.types.Adjudication` whatever it is. Without an adjudicator, ambiguous
+names stay separate entities: the rules never guess.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .types import Adjudication
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+__all__ = [
+    "Adjudicator",
+    "EntityMention",
+    "EntityName",
+    "Resolution",
+    "canonical_country",
+    "canonical_key",
+    "display_name",
+    "normalize",
+    "parse_name",
+    "resolve_entities",
+    "rule_same_entity",
+]
+
+
+class Adjudicator(Protocol):
+    """Decides cases the deterministic rules leave open (an LLM-backed one, typically).
+
+    Each method returns ``True``/``False``, or ``None`` to abstain. ``name`` identifies the
+    adjudicator in the recorded decisions.
+    """
+
+    name: str
+
+    def same_entity(self, a: str, b: str) -> bool | None: ...
+
+    def same_event(self, a: str, b: str) -> bool | None: ...
+
+
+_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "United States": (
+        "us",
+        "usa",
+        "united states",
+        "united states of america",
+        "america",
+        "american",
+        "americans",
+    ),
+    "United Kingdom": ("uk", "united kingdom", "britain", "great britain", "british", "england"),
+    "European Union": ("eu", "european union"),
+    "United Nations": ("un", "united nations"),
+    "Kenya": ("kenya", "kenyan", "kenyans"),
+    "France": ("france", "french"),
+    "Germany": ("germany", "german"),
+    "China": ("china", "chinese", "prc"),
+    "Russia": ("russia", "russian", "russian federation"),
+    "Ukraine": ("ukraine", "ukrainian"),
+    "Iran": ("iran", "iranian", "islamic republic of iran"),
+    "Israel": ("israel", "israeli"),
+    "India": ("india", "indian"),
+    "Pakistan": ("pakistan", "pakistani"),
+    "Somalia": ("somalia", "somali"),
+    "Yemen": ("yemen", "yemeni"),
+    "Ethiopia": ("ethiopia", "ethiopian"),
+    "Sudan": ("sudan", "sudanese"),
+    "South Sudan": ("south sudan", "south sudanese"),
+    "DR Congo": (
+        "drc",
+        "dr congo",
+        "democratic republic of congo",
+        "democratic republic of the congo",
+        "congolese",
+    ),
+    "Rwanda": ("rwanda", "rwandan"),
+    "Uganda": ("uganda", "ugandan"),
+    "Tanzania": ("tanzania", "tanzanian"),
+    "Haiti": ("haiti", "haitian"),
+    "Canada": ("canada", "canadian"),
+    "Mexico": ("mexico", "mexican"),
+    "Brazil": ("brazil", "brazilian"),
+    "Argentina": ("argentina", "argentine", "argentinian"),
+    "Australia": ("australia", "australian"),
+    "Japan": ("japan", "japanese"),
+    "South Korea": ("south korea", "republic of korea", "south korean"),
+    "North Korea": ("north korea", "dprk", "north korean"),
+    "Saudi Arabia": ("saudi arabia", "saudi"),
+    "United Arab Emirates": ("uae", "united arab emirates", "emirati"),
+    "Egypt": ("egypt", "egyptian"),
+    "Nigeria": ("nigeria", "nigerian"),
+    "South Africa": ("south africa", "south african"),
+    "Greece": ("greece", "greek"),
+    "Italy": ("italy", "italian"),
+    "Spain": ("spain", "spanish"),
+    "Turkey": ("turkey", "turkish", "turkiye"),
+    "Switzerland": ("switzerland", "swiss"),
+    "Oman": ("oman", "omani"),
+    "Iraq": ("iraq", "iraqi"),
+    "Syria": ("syria", "syrian"),
+    "Afghanistan": ("afghanistan", "afghan"),
+    "Poland": ("poland", "polish"),
+    "Netherlands": ("netherlands", "dutch", "holland"),
+    "Qatar": ("qatar", "qatari"),
+}
+_COUNTRY_OF: dict[str, str] = {
+    alias: name for name, aliases in _COUNTRIES.items() for alias in aliases
+}
+_MAX_COUNTRY_TOKENS = max(len(a.split()) for a in _COUNTRY_OF)
+
+_TITLES = _words(
+    """president elect vice secretary general state prime minister foreign chancellor king
+    queen prince princess sheikh mr mrs ms miss dr prof professor sir dame lord gov governor
+    sen senator rep representative congressman congresswoman mayor chairman chairwoman chair
+    chairperson ceo chief executive gen lt col capt captain sgt officer judge justice pope
+    former acting deputy ambassador envoy special leader head his her excellency hon
+    honourable honorable premier commissioner spokesman spokeswoman spokesperson director
+    minister-president attorney top diplomat the of a an"""
+)
+_FILLER = frozenset({"the", "of", "a", "an", "his", "her"})
+_LEADER_ROLES = _words("president leader head premier king queen chancellor prime")
+_ORG_WORDS = _words(
+    """department ministry committee council union nations bank company corp corporation inc
+    ltd party agency commission navy army police government administration house association
+    organization organisation university institute court parliament congress senate office
+    community forces force service services network group fund federation league"""
+)
+_INITIAL = re.compile(r"^[a-z]$")
+
+
+def normalize(text: str) -> str:
+    """Lower-case, accent-free, punctuation-free text with dotted acronyms joined."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"\b((?:[A-Za-z]\.){2,})", lambda m: m.group(1).replace(".", ""), text)
+    text = re.sub(r"'s\b", "", text.lower())
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return text.strip()
+
+
+def _country_spans(tokens: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(start, end, country) for every country alias in ``tokens``, longest first."""
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(_MAX_COUNTRY_TOKENS, len(tokens) - i), 0, -1):
+            country = _COUNTRY_OF.get(" ".join(tokens[i : i + n]))
+            if country is not None:
+                found.append((i, i + n, country))
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def canonical_country(text: str | None) -> str | None:
+    """The canonical country named in ``text`` (first one found), or None.
+
+    A lower-case "us" is the pronoun, not the country: only "US"/"U.S." count.
+    """
+    if not text:
+        return None
+    tokens = normalize(text).split()
+    upper_us = re.search(r"\bU\.?S\.?(?:A\.?)?\b", text) is not None
+    for start, end, country in _country_spans(tokens):
+        if end - start == 1 and tokens[start] == "us" and not upper_us:
+            continue  # the pronoun
+        return country
+    return None
+
+
+@dataclass(frozen=True)
+class EntityName:
+    """A name taken apart: the core name tokens, and the role and country cues around them."""
+
+    raw: str
+    core: tuple[str, ...]
+    kind: str  # "person" | "org" | "country" | "descriptor"
+    country: str | None
+    roles: frozenset[str]
+
+    @property
+    def core_text(self) -> str:
+        return " ".join(self.core)
+
+    @property
+    def acronym(self) -> str:
+        return "".join(t[0] for t in self.core if t not in {"of", "and", "for", "the"})
+
+
+def parse_name(
+    name: str, role: str | None = None, organisation: str | None = None, country: str | None = None
+) -> EntityName:
+    """Split a name into core tokens, role words and a country (see the module docstring)."""
+    tokens = normalize(name).split()
+    spans = _country_spans(tokens)
+    whole = spans[0][2] if len(spans) == 1 and spans[0][:2] == (0, len(tokens)) else None
+    if whole is not None and canonical_country(name) == whole:
+        return EntityName(name, (whole.lower(),), "country", whole, frozenset())
+    role_words = set(normalize(role or "").split()) & _TITLES - _FILLER
+    if any(t in _ORG_WORDS for t in tokens) or re.fullmatch(r"[A-Z]{2,6}", name.strip()):
+        core = tuple(t for t in tokens if t not in {"the", "of"})
+        return EntityName(name, core, "org", canonical_country(country), frozenset(role_words))
+    country_tokens = {i for s, e, _ in spans for i in range(s, e)}
+    core_list: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok in _TITLES and not core_list:
+            if tok not in _FILLER:
+                role_words.add(tok)
+        elif i in country_tokens and not core_list:
+            continue
+        else:
+            core_list.append(tok)
+    prefix_country = next((c for s, _, c in spans if s < len(tokens) - len(core_list)), None)
+    found_country = (
+        canonical_country(country)
+        or prefix_country
+        or canonical_country(role)
+        or canonical_country(organisation)
+    )
+    kind = "person" if core_list else "descriptor"
+    return EntityName(name, tuple(core_list), kind, found_country, frozenset(role_words))
+
+
+def display_name(name: str) -> str:
+    """``name`` without leading titles and country words, original case kept
+    ("U.S. Secretary of State Marco Rubio" -> "Marco Rubio")."""
+    parsed = parse_name(name)
+    if parsed.kind != "person" or not parsed.core:
+        return name.strip()
+    words = name.split()
+    for i in range(len(words)):
+        if normalize(" ".join(words[i:])).split() == list(parsed.core):
+            return " ".join(words[i:])
+    return name.strip()
+
+
+def canonical_key(name: str) -> str:
+    """A cheap blocking key: a person's surname, a country, an organisation's acronym."""
+    parsed = parse_name(name)
+    if parsed.kind == "country":
+        return "country:" + parsed.core_text
+    if parsed.kind == "org":
+        return "org:" + parsed.acronym
+    if parsed.kind == "descriptor":
+        return "desc:" + " ".join(sorted(parsed.roles))
+    named = [t for t in parsed.core if not _INITIAL.match(t)]
+    return "name:" + (named[-1] if named else parsed.core[-1])
+
+
+def _tokens(e: EntityName) -> tuple[str, ...]:
+    return tuple(t for t in e.core if not _INITIAL.match(t))
+
+
+def rule_same_entity(a: EntityName, b: EntityName) -> bool | None:
+    """The deterministic verdict on two names: True, False, or None when it is ambiguous."""
+    if a.country and b.country and a.country != b.country and "country" not in (a.kind, b.kind):
+        return False
+    if a.kind == "country" or b.kind == "country":
+        return a.kind == b.kind and a.country == b.country
+    if "descriptor" in (a.kind, b.kind):
+        desc, other = (a, b) if a.kind == "descriptor" else (b, a)
+        if other.kind == "descriptor":
+            return a.roles == b.roles and a.country == b.country
+        if desc.country is None or other.country is None:
+            return None
+        if other.country != desc.country:
+            return False
+        roles_agree = bool(desc.roles & other.roles) or bool(
+            desc.roles & _LEADER_ROLES and other.roles & _LEADER_ROLES
+        )
+        return True if roles_agree else None
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return a.core == b.core
+    if ta == tb:
+        return True
+    short, long_ = (a, b) if len(ta) <= len(tb) else (b, a)
+    ts, tl = _tokens(short), _tokens(long_)
+    if len(ts) == 1 and len(ts[0]) >= 2 and ts[0] == long_.acronym:
+        return True
+    if a.kind == "org" or b.kind == "org":
+        return set(ts) <= set(tl) and len(ts) >= 2 and a.kind == b.kind
+    if ts[-1] != tl[-1]:
+        return False
+    return set(ts) <= set(tl)
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """One name as a brief gives it, with the attributes that help to place it."""
+
+    name: str
+    role: str | None = None
+    organisation: str | None = None
+    country: str | None = None
+
+    def parsed(self) -> EntityName:
+        return parse_name(self.name, self.role, self.organisation, self.country)
+
+
+@dataclass
+class Resolution:
+    """Clusters of mention indices (each sorted, clusters in order of first mention)."""
+
+    clusters: list[list[int]]
+    adjudications: list[Adjudication] = field(default_factory=list)
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+
+def resolve_entities(
+    mentions: Sequence[EntityMention], adjudicator: Adjudicator | None = None
+) -> Resolution:
+    """Cluster mentions of the same entity: full names first, then short names, descriptors."""
+    parsed = [m.parsed() for m in mentions]
+    uf = _UnionFind(len(parsed))
+    order = sorted(
+        range(len(parsed)),
+        key=lambda i: (parsed[i].kind == "descriptor", -len(_tokens(parsed[i])), i),
+    )
+    adjudications: list[Adjudication] = []
+    asked: dict[tuple[str, str], bool | None] = {}
+    for pos, i in enumerate(order):
+        verdicts: dict[int, list[tuple[bool | None, int]]] = {}
+        for j in order[:pos]:
+            verdicts.setdefault(uf.find(j), []).append((rule_same_entity(parsed[i], parsed[j]), j))
+        compatible: dict[int, bool] = {}
+        undecided: dict[int, int] = {}
+        for root, pairs in verdicts.items():
+            if any(v is False for v, _ in pairs):
+                continue
+            if any(v is True for v, _ in pairs):
+                compatible[root] = True
+            else:
+                undecided[root] = pairs[0][1]
+        if len(compatible) == 1:
+            uf.union(i, next(iter(compatible)))
+            continue
+        candidates = sorted(compatible) if compatible else sorted(undecided)
+        if not candidates:
+            continue
+        chosen: list[int] = []
+        for root in candidates:
+            other = undecided.get(root, root)
+            a, b = mentions[i].name, mentions[other].name
+            if adjudicator is None:
+                adjudications.append(
+                    Adjudication(
+                        kind="entity",
+                        a=a,
+                        b=b,
+                        decision=None,
+                        by="rules",
+                        note="ambiguous; kept apart",
+                    )
+                )
+                continue
+            if (a, b) not in asked:
+                asked[(a, b)] = adjudicator.same_entity(a, b)
+                adjudications.append(
+                    Adjudication(
+                        kind="entity", a=a, b=b, decision=asked[(a, b)], by=adjudicator.name
+                    )
+                )
+            if asked[(a, b)]:
+                chosen.append(root)
+        if len(chosen) == 1:
+            uf.union(i, chosen[0])
+    groups: dict[int, list[int]] = {}
+    for i in range(len(parsed)):
+        groups.setdefault(uf.find(i), []).append(i)
+    clusters = sorted(groups.values(), key=lambda c: c[0])
+    return Resolution(clusters=clusters, adjudications=_dedupe(adjudications))
+
+
+def _dedupe(items: list[Adjudication]) -> list[Adjudication]:
+    seen: set[tuple[str, str, str]] = set()
+    out: list[Adjudication] = []
+    for item in items:
+        key = (item.a, item.b, item.by)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out

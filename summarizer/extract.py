@@ -1,0 +1,494 @@
+"""Extraction: one article in, one grounded :class:`~summarizer.types.Brief` out.
+
+The happy path is one LLM call. Then every evidence quote goes through the
+deterministic grounding stage (:mod:`summarizer.ground`). Items whose evidence is
+not in the article, or whose evidence does not name the participant it is given
+for, are re-asked once in a single small follow-up call (the system prompt and the
+article stay an unchanged prefix, so a llama.cpp server reuses its prompt cache);
+what still fails is dropped and listed in the brief's diagnostics. Nothing
+ungrounded is kept.
+
+An answer cut at ``max_tokens`` (runaway repetition) is retried once with a
+repetition penalty; a second one fails the article with
+:class:`~summarizer.errors.RunawayOutputError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from .backend import Backend, Message, OpenAIBackend
+from .config import LLMConfig
+from .dates import resolve_date
+from .errors import InputError, RunawayOutputError, RunError, SummarizerError
+from .ground import Aligner, refers_to
+from .prompts import Prompt, load_prompt
+from .schema import SCHEMA_VERSION, Draft, EvidenceFixes
+from .types import (
+    Article,
+    Brief,
+    BriefMeta,
+    Commitment,
+    Diagnostics,
+    DroppedItem,
+    DropReason,
+    EventInfo,
+    Figure,
+    Mention,
+    Participant,
+    Quote,
+    Span,
+    Topic,
+    Usage,
+)
+
+__all__ = [
+    "EXTRACT_PROMPT",
+    "Extractor",
+    "aextract_brief",
+    "aextract_briefs",
+    "extract_brief",
+    "extract_briefs",
+]
+
+EXTRACT_PROMPT = "extract.v1"
+REASK_PROMPT = "reask.v1"
+RUNAWAY_PENALTY = 0.4
+_T = TypeVar("_T")
+
+
+def _check_article(article: Article) -> None:
+    if not article.text.strip():
+        raise InputError("article text is empty", article_id=article.id)
+
+
+_OPEN_CLOSE = {"“": "”", "«": "»", "„": "“", '"': '"'}
+
+
+def quoted_regions(text: str) -> list[tuple[int, int]]:
+    """Character ranges between matching quotation marks, paragraph by paragraph."""
+    regions: list[tuple[int, int]] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        i = 0
+        while i < len(paragraph):
+            close = _OPEN_CLOSE.get(paragraph[i])
+            if close is None:
+                i += 1
+                continue
+            end = paragraph.find(close, i + 1)
+            if end < 0:
+                # An unclosed quote runs to the end of its paragraph (news style).
+                end = len(paragraph)
+            regions.append((offset + i + 1, offset + end))
+            i = end + 1
+        offset += len(paragraph) + 1
+    return regions
+
+
+_NUMBER_WORDS = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|billion|trillion|dozen|half|first|second|third)s?\b",
+    re.I,
+)
+_SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
+
+
+def _tidy(label: str) -> str:
+    """Undo the small model's habit of writing "U. S." for "U.S."."""
+    return _SPACED_INITIALS.sub(r"\1.", label.strip())
+
+
+@dataclass
+class _Pending:
+    """One evidence quote waiting to be grounded."""
+
+    ref: str
+    kind: str
+    label: str
+    quote: str
+    name: str | None = None  # the participant/speaker the evidence must name
+    span: Span | None = None
+    reason: DropReason = "not_found"
+
+
+@dataclass
+class _Grounding:
+    aligner: Aligner
+    text: str
+    pending: dict[str, _Pending] = field(default_factory=dict)
+    quoted: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.quoted = quoted_regions(self.text)
+
+    def add(self, ref: str, kind: str, label: str, quote: str, name: str | None = None) -> None:
+        item = _Pending(ref, kind, label, quote, name)
+        self._resolve(item, quote)
+        self.pending[ref] = item
+
+    def _resolve(self, item: _Pending, quote: str) -> None:
+        item.span, item.reason = None, "empty" if not quote.strip() else "not_found"
+        if not quote.strip():
+            return
+        span = self.aligner.align(quote)
+        if span is None:
+            return
+        if item.name is not None and not refers_to(self._context(item.kind, span), item.name):
+            item.reason = "misattributed"
+            return
+        if item.kind == "quote" and not self._quoted(span):
+            item.reason = "not_a_quote"
+            return
+        item.span = span
+
+    def _quoted(self, span: Span) -> bool:
+        """Whether at least half of ``span`` lies between quotation marks in the article."""
+        inside = sum(
+            max(0, min(end, span.end) - max(start, span.start)) for start, end in self.quoted
+        )
+        return inside * 2 >= span.end - span.start
+
+    def _context(self, kind: str, span: Span) -> str:
+        if kind != "quote":
+            return span.text
+        # A quote's speaker is usually named in the same paragraph, not inside the quote.
+        start = self.text.rfind("\n", 0, span.start) + 1
+        end = self.text.find("\n", span.end)
+        return self.text[start : len(self.text) if end < 0 else end]
+
+    def reject(self, ref: str, kind: str, label: str, quote: str, reason: DropReason) -> None:
+        """Record an item that fails a check no re-ask can fix."""
+        self.pending[ref] = _Pending(ref, kind, label, quote, reason=reason)
+
+    def failed(self) -> list[_Pending]:
+        return [item for item in self.pending.values() if item.span is None]
+
+    def reaskable(self) -> list[_Pending]:
+        return [i for i in self.failed() if i.reason in ("not_found", "misattributed")]
+
+    def retry(self, ref: str, quote: str | None) -> None:
+        item = self.pending.get(ref)
+        if item is not None and item.span is None and quote:
+            self._resolve(item, quote)
+
+    def spans(self, ref: str) -> list[Span]:
+        item = self.pending.get(ref)
+        return [item.span] if item is not None and item.span is not None else []
+
+
+def _collect(draft: Draft, grounding: _Grounding) -> None:
+    grounding.add("event", "event", draft.what, draft.event_evidence)
+    if draft.date_text:
+        grounding.add("date", "date", draft.date_text, draft.date_text)
+    if draft.place:
+        grounding.add("place", "place", draft.place, draft.place)
+    for i, p in enumerate(draft.participants):
+        grounding.add(f"participants[{i}]", "participant", p.name, p.evidence, name=p.name)
+    for i, m in enumerate(draft.mentioned):
+        grounding.add(f"mentioned[{i}]", "mention", m.name, m.evidence, name=m.name)
+    for i, t in enumerate(draft.topics):
+        grounding.add(f"topics[{i}]", "topic", t.label, t.evidence)
+    for i, c in enumerate(draft.commitments):
+        grounding.add(f"commitments[{i}]", "commitment", f"{c.actor}: {c.action}", c.evidence)
+    for i, q in enumerate(draft.quotes):
+        grounding.add(f"quotes[{i}]", "quote", q.speaker, q.text, name=q.speaker)
+    for i, f in enumerate(draft.figures):
+        if _NUMBER_WORDS.search(f.value):
+            grounding.add(f"figures[{i}]", "figure", f"{f.what}: {f.value}", f.evidence)
+        else:
+            grounding.reject(
+                f"figures[{i}]", "figure", f"{f.what}: {f.value}", f.evidence, "not_a_number"
+            )
+
+
+def _reask_lines(failed: Iterable[_Pending]) -> str:
+    lines = []
+    for item in failed:
+        why = "does not name " + item.label if item.reason == "misattributed" else "not found"
+        lines.append(f"- {item.ref} ({item.kind}: {item.label}) - {why}: {json.dumps(item.quote)}")
+    return "\n".join(lines)
+
+
+def _dedupe(items: list[_T], key: Callable[[_T], object]) -> list[_T]:
+    seen: set[object] = set()
+    out = []
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def _assemble(
+    article: Article, draft: Draft, g: _Grounding, meta: BriefMeta, reasked: int
+) -> Brief:
+    date_text = draft.date_text if g.spans("date") else None
+    place = draft.place if g.spans("place") else None
+    event = EventInfo(
+        what=_tidy(draft.what),
+        date_text=date_text,
+        date=resolve_date(date_text, article.published),
+        place=place,
+        evidence=g.spans("event"),
+    )
+
+    def keep(ref: str) -> bool:
+        return bool(g.spans(ref))
+
+    participants = [
+        Participant(
+            name=_tidy(p.name),
+            role=p.role,
+            organisation=p.organisation,
+            country=_tidy(p.country) if p.country else None,
+            evidence=g.spans(f"participants[{i}]"),
+        )
+        for i, p in enumerate(draft.participants)
+        if keep(f"participants[{i}]")
+    ]
+    actors = {_norm(p.name) for p in participants}
+    mentioned = [
+        Mention(name=_tidy(m.name), evidence=g.spans(f"mentioned[{i}]"))
+        for i, m in enumerate(draft.mentioned)
+        if keep(f"mentioned[{i}]") and _norm(m.name) not in actors
+    ]
+    topics = [
+        Topic(label=t.label, evidence=g.spans(f"topics[{i}]"))
+        for i, t in enumerate(draft.topics)
+        if keep(f"topics[{i}]")
+    ]
+    commitments = [
+        Commitment(
+            actor=_tidy(c.actor),
+            action=c.action,
+            counterpart=_tidy(c.counterpart) if c.counterpart else None,
+            status=c.status,
+            evidence=g.spans(f"commitments[{i}]"),
+        )
+        for i, c in enumerate(draft.commitments)
+        if keep(f"commitments[{i}]")
+    ]
+    quotes = [
+        Quote(
+            speaker=_tidy(q.speaker),
+            text=g.spans(f"quotes[{i}]")[0].text,
+            evidence=g.spans(f"quotes[{i}]"),
+        )
+        for i, q in enumerate(draft.quotes)
+        if keep(f"quotes[{i}]")
+    ]
+    figures = [
+        Figure(what=f.what, value=f.value, unit=f.unit, evidence=g.spans(f"figures[{i}]"))
+        for i, f in enumerate(draft.figures)
+        if keep(f"figures[{i}]")
+    ]
+    spans = [item.span for item in g.pending.values() if item.span is not None]
+    dropped = [
+        DroppedItem(kind=item.kind, label=item.label, quote=item.quote, reason=item.reason)
+        for item in g.failed()
+    ]
+    diagnostics = Diagnostics(
+        spans_exact=sum(s.match == "exact" for s in spans),
+        spans_normalized=sum(s.match == "normalized" for s in spans),
+        spans_fuzzy=sum(s.match == "fuzzy" for s in spans),
+        reasked=reasked,
+        dropped=dropped,
+    )
+    return Brief(
+        article_id=article.id,
+        summary=_tidy(draft.summary),
+        event=event,
+        participants=_dedupe(participants, lambda p: _norm(p.name)),
+        mentioned=_dedupe(mentioned, lambda m: _norm(m.name)),
+        topics=_dedupe(topics, lambda t: _norm(t.label)),
+        commitments=_dedupe(commitments, lambda c: (c.evidence[0].start, _norm(c.action))),
+        quotes=_dedupe(quotes, lambda q: q.evidence[0].start),
+        figures=_dedupe(figures, lambda f: (_norm(f.what), f.value)),
+        diagnostics=diagnostics,
+        meta=meta,
+    )
+
+
+class Extractor:
+    """Turns articles into briefs with one backend and one prompt.
+
+    Reuse one extractor for many articles: it keeps the HTTP client and the loaded prompt.
+    """
+
+    def __init__(
+        self,
+        config: LLMConfig | None = None,
+        *,
+        backend: Backend | None = None,
+        prompt: Prompt | None = None,
+        reasks: int | None = None,
+    ) -> None:
+        if backend is None:
+            if config is None:
+                raise TypeError("Extractor needs a config or a backend")
+            backend = OpenAIBackend(config)
+        self.backend = backend
+        self.prompt = prompt or load_prompt(EXTRACT_PROMPT)
+        self.reask_prompt = load_prompt(REASK_PROMPT)
+        self.reasks = reasks if reasks is not None else (config.reasks if config else 1)
+
+    def messages(self, article: Article) -> list[Message]:
+        """The chat messages for ``article``: constant instructions first, the article last."""
+        return [
+            {"role": "system", "content": self.prompt.system},
+            {"role": "user", "content": self.prompt.render_user(article=article.text)},
+        ]
+
+    async def _draft(self, messages: list[Message]) -> tuple[Draft, Usage, int]:
+        usage, attempts = Usage(), 0
+        for attempt in (1, 2):
+            try:
+                completion = await self.backend.complete(
+                    messages, Draft, penalty=RUNAWAY_PENALTY if attempt > 1 else None
+                )
+            except RunawayOutputError as exc:
+                usage, attempts = usage + exc.usage, attempts + max(exc.attempts, 1)
+                if attempt == 2:
+                    exc.usage, exc.attempts = usage, attempts
+                    raise
+                continue
+            except RunError as exc:
+                exc.usage, exc.attempts = usage + exc.usage, attempts + exc.attempts
+                raise
+            return completion.value, usage + completion.usage, attempts + completion.attempts
+        raise AssertionError("unreachable")
+
+    async def extract(self, article: Article) -> Brief:
+        """The grounded brief of one article; raises a :class:`SummarizerError` carrying its id."""
+        _check_article(article)
+        started = time.perf_counter()
+        messages = self.messages(article)
+        try:
+            draft, usage, attempts = await self._draft(messages)
+            grounding = _Grounding(Aligner(article.text), article.text)
+            _collect(draft, grounding)
+            failed = grounding.reaskable()
+            reasked = 0
+            if failed and self.reasks > 0:
+                reasked = len(failed)
+                ask = self.reask_prompt.render_user(items=_reask_lines(failed))
+                try:
+                    fix = await self.backend.complete(
+                        [*messages, {"role": "user", "content": ask}], EvidenceFixes
+                    )
+                    usage, attempts = usage + fix.usage, attempts + fix.attempts
+                    for item in fix.value.fixes:
+                        grounding.retry(item.ref.strip(), item.evidence)
+                except RunError as exc:
+                    # The first answer stands; its ungrounded items are dropped.
+                    usage, attempts = usage + exc.usage, attempts + max(exc.attempts, 1)
+        except SummarizerError as exc:
+            exc.article_id = article.id
+            raise
+        meta = BriefMeta(
+            model=self.backend.model,
+            prompt_id=self.prompt.id,
+            prompt_hash=self.prompt.hash,
+            schema_version=SCHEMA_VERSION,
+            usage=usage,
+            attempts=attempts,
+            latency_s=round(time.perf_counter() - started, 3),
+        )
+        return _assemble(article, draft, grounding, meta, reasked)
+
+    def extract_sync(self, article: Article) -> Brief:
+        """:meth:`extract` for sync code (notebooks included)."""
+        return _run(lambda: self.extract(article))
+
+    async def extract_many(
+        self, articles: Sequence[Article], *, concurrency: int = 1
+    ) -> list[Brief | SummarizerError]:
+        """Briefs in input order; an article that fails gives its error in its place."""
+        gate = asyncio.Semaphore(max(1, concurrency))
+
+        async def one(article: Article) -> Brief | SummarizerError:
+            async with gate:
+                try:
+                    return await self.extract(article)
+                except SummarizerError as exc:
+                    return exc
+
+        return list(await asyncio.gather(*(one(a) for a in articles)))
+
+
+def _run(coro_factory: Callable[[], Awaitable[_T]]) -> _T:
+    """Run a coroutine from sync code, also inside a notebook's running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_as_coro(coro_factory))
+    result: list[_T] = []
+    error: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(asyncio.run(_as_coro(coro_factory)))
+        except BaseException as exc:  # re-raised in the caller's thread
+            error.append(exc)
+
+    thread = threading.Thread(target=target, name="summarizer-sync")
+    thread.start()
+    thread.join()
+    if error:
+        raise error[0]
+    return result[0]
+
+
+async def _as_coro(factory: Callable[[], Awaitable[_T]]) -> _T:
+    return await factory()
+
+
+async def aextract_brief(
+    article: Article, config: LLMConfig | None = None, *, backend: Backend | None = None
+) -> Brief:
+    """The grounded brief of ``article`` (async)."""
+    return await Extractor(config, backend=backend).extract(article)
+
+
+def extract_brief(
+    article: Article, config: LLMConfig | None = None, *, backend: Backend | None = None
+) -> Brief:
+    """The grounded brief of ``article``."""
+    extractor = Extractor(config, backend=backend)
+    return _run(lambda: extractor.extract(article))
+
+
+async def aextract_briefs(
+    articles: Sequence[Article],
+    config: LLMConfig | None = None,
+    *,
+    backend: Backend | None = None,
+    concurrency: int = 1,
+) -> list[Brief | SummarizerError]:
+    """Briefs of many articles in input order; failures are returned in place, not raised."""
+    return await Extractor(config, backend=backend).extract_many(articles, concurrency=concurrency)
+
+
+def extract_briefs(
+    articles: Sequence[Article],
+    config: LLMConfig | None = None,
+    *,
+    backend: Backend | None = None,
+    concurrency: int = 1,
+) -> list[Brief | SummarizerError]:
+    """Briefs of many articles in input order; failures are returned in place, not raised."""
+    extractor = Extractor(config, backend=backend)
+    return _run(lambda: extractor.extract_many(articles, concurrency=concurrency))

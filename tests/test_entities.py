@@ -1,0 +1,134 @@
+"""Entity canonicalisation: deterministic rules, and recorded adjudication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from summarizer.entities import (
+    EntityMention,
+    canonical_country,
+    canonical_key,
+    display_name,
+    parse_name,
+    resolve_entities,
+    rule_same_entity,
+)
+
+
+def clusters(names: list[EntityMention], adjudicator: object = None) -> list[list[str]]:
+    res = resolve_entities(names, adjudicator)  # type: ignore[arg-type]
+    return [[names[i].name for i in c] for c in res.clusters]
+
+
+def test_ruto_variants_become_one_person():
+    names = [
+        EntityMention("Ruto"),
+        EntityMention("President William Ruto", role="President", country="Kenya"),
+        EntityMention("the Kenyan leader"),
+        EntityMention("William Samoei Ruto"),
+        EntityMention("Marco Rubio", role="Secretary of State", country="United States"),
+        EntityMention("Secretary Rubio"),
+    ]
+    assert clusters(names) == [
+        ["Ruto", "President William Ruto", "the Kenyan leader", "William Samoei Ruto"],
+        ["Marco Rubio", "Secretary Rubio"],
+    ]
+
+
+def test_countries_canonical():
+    for alias in ("U.S.", "US", "United States", "USA", "American", "the United States"):
+        assert canonical_country(alias) == "United States", alias
+    assert canonical_country("Kenyan") == "Kenya"
+    assert canonical_country("tell us more") is None  # the pronoun
+    names = [EntityMention("U.S."), EntityMention("US"), EntityMention("United States")]
+    assert clusters(names) == [["U.S.", "US", "United States"]]
+
+
+def test_titles_do_not_split_people():
+    a = parse_name("U.S. Secretary of State Marco Rubio")
+    assert a.core == ("marco", "rubio") and a.country == "United States"
+    assert {"secretary", "state"} <= a.roles
+    assert rule_same_entity(a, parse_name("Mr. Rubio")) is True
+    assert display_name("Kenyan President William Ruto") == "William Ruto"
+    assert canonical_key("President-elect Donald Trump") == canonical_key("Trump") == "name:trump"
+
+
+def test_different_people_stay_apart():
+    assert (
+        rule_same_entity(parse_name("Wladimir Klitschko"), parse_name("Vitali Klitschko")) is False
+    )
+    assert rule_same_entity(parse_name("Marco Rubio"), parse_name("Antony Blinken")) is False
+    # same surname, countries disagree
+    kenyan = parse_name("John Smith", country="Kenya")
+    british = parse_name("Smith", country="United Kingdom")
+    assert rule_same_entity(kenyan, british) is False
+
+
+def test_initials_and_acronyms():
+    assert rule_same_entity(parse_name("Antony J. Blinken"), parse_name("Antony Blinken")) is True
+    assert rule_same_entity(parse_name("RNC"), parse_name("Republican National Committee")) is True
+    assert rule_same_entity(parse_name("EDS"), parse_name("Electronic Data Systems")) is True
+
+
+def test_ambiguous_surname_kept_apart_and_recorded():
+    names = [
+        EntityMention("Wladimir Klitschko"),
+        EntityMention("Vitali Klitschko"),
+        EntityMention("Klitschko"),
+    ]
+    res = resolve_entities(names)
+    assert [[names[i].name for i in c] for c in res.clusters] == [
+        ["Wladimir Klitschko"],
+        ["Vitali Klitschko"],
+        ["Klitschko"],
+    ]
+    assert sorted((a.a, a.b, a.decision, a.by) for a in res.adjudications) == [
+        ("Klitschko", "Vitali Klitschko", None, "rules"),
+        ("Klitschko", "Wladimir Klitschko", None, "rules"),
+    ]
+
+
+@dataclass
+class FakeAdjudicator:
+    name: str = "fake-llm"
+    asked: list[tuple[str, str]] = field(default_factory=list)
+
+    def same_entity(self, a: str, b: str) -> bool | None:
+        self.asked.append((a, b))
+        return b == "Wladimir Klitschko"
+
+    def same_event(self, a: str, b: str) -> bool | None:
+        return None
+
+
+def test_adjudicator_decides_ambiguous_case_and_is_recorded():
+    names = [
+        EntityMention("Wladimir Klitschko"),
+        EntityMention("Vitali Klitschko"),
+        EntityMention("Klitschko"),
+    ]
+    judge = FakeAdjudicator()
+    res = resolve_entities(names, judge)
+    assert [[names[i].name for i in c] for c in res.clusters] == [
+        ["Wladimir Klitschko", "Klitschko"],
+        ["Vitali Klitschko"],
+    ]
+    assert sorted(judge.asked) == [
+        ("Klitschko", "Vitali Klitschko"),
+        ("Klitschko", "Wladimir Klitschko"),
+    ]
+    assert {(a.b, a.decision, a.by) for a in res.adjudications} == {
+        ("Wladimir Klitschko", True, "fake-llm"),
+        ("Vitali Klitschko", False, "fake-llm"),
+    }
+
+
+def test_descriptor_needs_unique_match():
+    names = [
+        EntityMention("William Ruto", role="President", country="Kenya"),
+        EntityMention("Uhuru Kenyatta", role="former President", country="Kenya"),
+        EntityMention("the Kenyan leader"),
+    ]
+    res = resolve_entities(names)
+    assert len(res.clusters) == 3  # two Kenyan presidents: the rules do not guess
+    assert res.adjudications and res.adjudications[0].decision is None
