@@ -109,7 +109,7 @@ class OpenAIBackend:
 
     def __init__(self, config: LLMConfig) -> None:
         self.config = config
-        self._clients: dict[int, tuple[asyncio.AbstractEventLoop, Any]] = {}
+        self._clients: dict[int, tuple[asyncio.AbstractEventLoop, Any, openai.AsyncOpenAI]] = {}
 
     @property
     def model(self) -> str:
@@ -119,23 +119,27 @@ class OpenAIBackend:
         return f"OpenAIBackend({self.config!r})"
 
     def _client(self) -> Any:
-        # An async HTTP pool belongs to one event loop; the sync API runs a fresh loop
-        # per call, so keep one client per live loop.
+        # An async HTTP pool belongs to one event loop; the sync API runs a private loop
+        # per call, so keep one client per live loop (and close it with :meth:`aclose`).
         loop = asyncio.get_running_loop()
         entry = self._clients.get(id(loop))
         if entry is None or entry[0] is not loop:
-            for key, (old_loop, _) in list(self._clients.items()):
-                if old_loop.is_closed():
-                    del self._clients[key]
             raw = openai.AsyncOpenAI(
                 base_url=self.config.base_url,
                 api_key=self.config.api_key or "none",
                 timeout=self.config.timeout_s,
                 max_retries=self.config.http_retries,
             )
-            entry = (loop, instructor.from_openai(raw, mode=_MODES[self.config.mode]))
+            patched = instructor.from_openai(raw, mode=_MODES[self.config.mode])
+            entry = (loop, patched, raw)
             self._clients[id(loop)] = entry
         return entry[1]
+
+    async def aclose(self) -> None:
+        """Close the HTTP client of the running event loop (clients of other loops stay)."""
+        entry = self._clients.pop(id(asyncio.get_running_loop()), None)
+        if entry is not None:
+            await entry[2].close()
 
     def _request_options(self, response_model: type[BaseModel]) -> dict[str, Any]:
         cfg = self.config

@@ -7,7 +7,6 @@ Exit codes: 0 all articles done; 1 some articles failed (see ``failures.jsonl``)
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import os
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from .config import LLMConfig, Mode
+from .consolidate import consolidate, events_json
 from .errors import ConfigError, LocalModelError, SummarizerError, UsageError
 from .extract import Extractor
 from .inputs import load_articles
@@ -45,6 +45,14 @@ def _add_backend_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--gguf", type=Path, help="with --local: another GGUF model file")
 
 
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR")
+    parser.add_argument("--concurrency", type=int, default=1, metavar="N")
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_backend_options(parser)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="summarizer",
@@ -59,11 +67,15 @@ def _parser() -> argparse.ArgumentParser:
         "(id = file name), a directory of them, or a .jsonl file (id, text, optional "
         "title, published, source, url).",
     )
-    extract.add_argument("inputs", nargs="+", metavar="INPUT")
-    extract.add_argument("--out", type=Path, required=True, metavar="DIR")
-    extract.add_argument("--concurrency", type=int, default=1, metavar="N")
-    extract.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    _add_backend_options(extract)
+    _add_run_options(extract)
+
+    run = commands.add_parser(
+        "run",
+        help="extract, then consolidate: DIR/briefs.jsonl and DIR/events.json",
+        description="Extract a grounded brief from every article, then group the briefs "
+        "into real-world events and merge each group into one record (DIR/events.json).",
+    )
+    _add_run_options(run)
 
     local = commands.add_parser("local", help="the embedded model and its llama.cpp server")
     local_commands = local.add_subparsers(dest="local_command", required=True, metavar="ACTION")
@@ -131,7 +143,9 @@ def _extract(args: argparse.Namespace) -> int:
     if articles:
         with _backend_config(args) as config:
             extractor = Extractor(config)
-            results = asyncio.run(extractor.extract_many(articles, concurrency=args.concurrency))
+            results = extractor.sync(
+                lambda ex: ex.extract_many(articles, concurrency=args.concurrency)
+            )
     briefs = [r for r in results if isinstance(r, Brief)]
     failures += [r for r in results if not isinstance(r, Brief)]
     with (args.out / "briefs.jsonl").open("w", encoding="utf-8") as fh:
@@ -155,6 +169,16 @@ def _extract(args: argparse.Namespace) -> int:
             f"{len(briefs)} briefs, {len(failures)} failed, {tokens} tokens, {elapsed:.0f}s "
             f"-> {args.out / 'briefs.jsonl'}"
         )
+    if args.command == "run":
+        events = consolidate(briefs, articles)
+        (args.out / "events.json").write_text(
+            json.dumps(events_json(events), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        if not args.quiet:
+            for event in events:
+                when = event.date.isoformat() if event.date else (event.date_text or "?")
+                print(f"event {event.id}: {event.title} [{when}] <- {', '.join(event.articles)}")
+            print(f"{len(events)} events -> {args.out / 'events.json'}")
     return EXIT_FAILURES if failures else EXIT_OK
 
 
@@ -171,7 +195,7 @@ def _local(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "extract":
+        if args.command in ("extract", "run"):
             return _extract(args)
         return _local(args)
     except (UsageError, ConfigError) as exc:

@@ -101,6 +101,23 @@ _NUMBER_WORDS = re.compile(
 _SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'])")
+
+
+def _sentences(text: str, limit: int) -> str:
+    """At most ``limit`` sentences of ``text`` (the brief's summary is 2-4 sentences)."""
+    return " ".join(_SENTENCE_END.split(text.strip())[:limit])
+
+
+def _value_in(value: str, evidence: str) -> bool:
+    """Whether a figure's value is what its evidence says: its digits, or its words, appear."""
+    digits = re.findall(r"\d+(?:[.,]\d+)*", value)
+    haystack = evidence.casefold()
+    if digits:
+        return all(d in evidence for d in digits)
+    return value.casefold().strip() in haystack
+
+
 def _tidy(label: str) -> str:
     """Undo the small model's habit of writing "U. S." for "U.S."."""
     return _SPACED_INITIALS.sub(r"\1.", label.strip())
@@ -115,6 +132,7 @@ class _Pending:
     label: str
     quote: str
     name: str | None = None  # the participant/speaker the evidence must name
+    value: str | None = None  # the figure the evidence must state
     span: Span | None = None
     reason: DropReason = "not_found"
 
@@ -129,8 +147,16 @@ class _Grounding:
     def __post_init__(self) -> None:
         self.quoted = quoted_regions(self.text)
 
-    def add(self, ref: str, kind: str, label: str, quote: str, name: str | None = None) -> None:
-        item = _Pending(ref, kind, label, quote, name)
+    def add(
+        self,
+        ref: str,
+        kind: str,
+        label: str,
+        quote: str,
+        name: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        item = _Pending(ref, kind, label, quote, name, value)
         self._resolve(item, quote)
         self.pending[ref] = item
 
@@ -146,6 +172,9 @@ class _Grounding:
             return
         if item.kind == "quote" and not self._quoted(span):
             item.reason = "not_a_quote"
+            return
+        if item.value is not None and not _value_in(item.value, span.text):
+            item.reason = "unsupported"
             return
         item.span = span
 
@@ -172,7 +201,9 @@ class _Grounding:
         return [item for item in self.pending.values() if item.span is None]
 
     def reaskable(self) -> list[_Pending]:
-        return [i for i in self.failed() if i.reason in ("not_found", "misattributed")]
+        return [
+            i for i in self.failed() if i.reason in ("not_found", "misattributed", "unsupported")
+        ]
 
     def retry(self, ref: str, quote: str | None) -> None:
         item = self.pending.get(ref)
@@ -202,7 +233,8 @@ def _collect(draft: Draft, grounding: _Grounding) -> None:
         grounding.add(f"quotes[{i}]", "quote", q.speaker, q.text, name=q.speaker)
     for i, f in enumerate(draft.figures):
         if _NUMBER_WORDS.search(f.value):
-            grounding.add(f"figures[{i}]", "figure", f"{f.what}: {f.value}", f.evidence)
+            label = f"{f.what}: {f.value}"
+            grounding.add(f"figures[{i}]", "figure", label, f.evidence, value=f.value)
         else:
             grounding.reject(
                 f"figures[{i}]", "figure", f"{f.what}: {f.value}", f.evidence, "not_a_number"
@@ -212,7 +244,10 @@ def _collect(draft: Draft, grounding: _Grounding) -> None:
 def _reask_lines(failed: Iterable[_Pending]) -> str:
     lines = []
     for item in failed:
-        why = "does not name " + item.label if item.reason == "misattributed" else "not found"
+        why = {
+            "misattributed": f"does not name {item.name}",
+            "unsupported": f"does not state {item.value}",
+        }.get(item.reason, "not found in the article")
         lines.append(f"- {item.ref} ({item.kind}: {item.label}) - {why}: {json.dumps(item.quote)}")
     return "\n".join(lines)
 
@@ -295,21 +330,13 @@ def _assemble(
         for i, f in enumerate(draft.figures)
         if keep(f"figures[{i}]")
     ]
-    spans = [item.span for item in g.pending.values() if item.span is not None]
     dropped = [
         DroppedItem(kind=item.kind, label=item.label, quote=item.quote, reason=item.reason)
         for item in g.failed()
     ]
-    diagnostics = Diagnostics(
-        spans_exact=sum(s.match == "exact" for s in spans),
-        spans_normalized=sum(s.match == "normalized" for s in spans),
-        spans_fuzzy=sum(s.match == "fuzzy" for s in spans),
-        reasked=reasked,
-        dropped=dropped,
-    )
-    return Brief(
+    brief = Brief(
         article_id=article.id,
-        summary=_tidy(draft.summary),
+        summary=_sentences(_tidy(draft.summary), 4),
         event=event,
         participants=_dedupe(participants, lambda p: _norm(p.name)),
         mentioned=_dedupe(mentioned, lambda m: _norm(m.name)),
@@ -317,9 +344,17 @@ def _assemble(
         commitments=_dedupe(commitments, lambda c: (c.evidence[0].start, _norm(c.action))),
         quotes=_dedupe(quotes, lambda q: q.evidence[0].start),
         figures=_dedupe(figures, lambda f: (_norm(f.what), f.value)),
-        diagnostics=diagnostics,
         meta=meta,
     )
+    spans = brief.spans()
+    diagnostics = Diagnostics(
+        spans_exact=sum(s.match == "exact" for s in spans),
+        spans_normalized=sum(s.match == "normalized" for s in spans),
+        spans_fuzzy=sum(s.match == "fuzzy" for s in spans),
+        reasked=reasked,
+        dropped=dropped,
+    )
+    return brief.model_copy(update={"diagnostics": diagnostics})
 
 
 class Extractor:
@@ -409,9 +444,32 @@ class Extractor:
         )
         return _assemble(article, draft, grounding, meta, reasked)
 
+    async def aclose(self) -> None:
+        """Release the backend's HTTP client for the running event loop."""
+        close = getattr(self.backend, "aclose", None)
+        if close is not None:
+            await close()
+
+    async def __aenter__(self) -> Extractor:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def sync(self, work: Callable[[Extractor], Awaitable[_T]]) -> _T:
+        """Run ``work(self)`` from sync code (notebooks included) and close what it opened."""
+
+        async def closing() -> _T:
+            try:
+                return await work(self)
+            finally:
+                await self.aclose()
+
+        return run_sync(closing)
+
     def extract_sync(self, article: Article) -> Brief:
         """:meth:`extract` for sync code (notebooks included)."""
-        return _run(lambda: self.extract(article))
+        return self.sync(lambda ex: ex.extract(article))
 
     async def extract_many(
         self, articles: Sequence[Article], *, concurrency: int = 1
@@ -429,7 +487,7 @@ class Extractor:
         return list(await asyncio.gather(*(one(a) for a in articles)))
 
 
-def _run(coro_factory: Callable[[], Awaitable[_T]]) -> _T:
+def run_sync(coro_factory: Callable[[], Awaitable[_T]]) -> _T:
     """Run a coroutine from sync code, also inside a notebook's running loop."""
     try:
         asyncio.get_running_loop()
@@ -460,15 +518,15 @@ async def aextract_brief(
     article: Article, config: LLMConfig | None = None, *, backend: Backend | None = None
 ) -> Brief:
     """The grounded brief of ``article`` (async)."""
-    return await Extractor(config, backend=backend).extract(article)
+    async with Extractor(config, backend=backend) as extractor:
+        return await extractor.extract(article)
 
 
 def extract_brief(
     article: Article, config: LLMConfig | None = None, *, backend: Backend | None = None
 ) -> Brief:
     """The grounded brief of ``article``."""
-    extractor = Extractor(config, backend=backend)
-    return _run(lambda: extractor.extract(article))
+    return Extractor(config, backend=backend).extract_sync(article)
 
 
 async def aextract_briefs(
@@ -479,7 +537,8 @@ async def aextract_briefs(
     concurrency: int = 1,
 ) -> list[Brief | SummarizerError]:
     """Briefs of many articles in input order; failures are returned in place, not raised."""
-    return await Extractor(config, backend=backend).extract_many(articles, concurrency=concurrency)
+    async with Extractor(config, backend=backend) as extractor:
+        return await extractor.extract_many(articles, concurrency=concurrency)
 
 
 def extract_briefs(
@@ -491,4 +550,4 @@ def extract_briefs(
 ) -> list[Brief | SummarizerError]:
     """Briefs of many articles in input order; failures are returned in place, not raised."""
     extractor = Extractor(config, backend=backend)
-    return _run(lambda: extractor.extract_many(articles, concurrency=concurrency))
+    return extractor.sync(lambda ex: ex.extract_many(articles, concurrency=concurrency))

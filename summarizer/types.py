@@ -167,7 +167,9 @@ class Usage(_Frozen):
         )
 
 
-DropReason = Literal["not_found", "misattributed", "not_a_quote", "not_a_number", "empty"]
+DropReason = Literal[
+    "not_found", "misattributed", "unsupported", "not_a_quote", "not_a_number", "empty"
+]
 
 
 class DroppedItem(_Frozen):
@@ -175,6 +177,7 @@ class DroppedItem(_Frozen):
 
     ``not_found``: its evidence is not in the article; ``misattributed``: the
     evidence does not name the participant or speaker it was given for;
+    ``unsupported``: a figure whose evidence does not state its value;
     ``not_a_quote``: a "quote" that is not between quotation marks in the article;
     ``not_a_number``: a figure without a number; ``empty``: no evidence given.
     """

@@ -72,7 +72,6 @@ def vcr_config() -> dict[str, Any]:
         "filter_headers": list(SCRUBBED_HEADERS),
         "before_record_response": _scrub_response,
         "decode_compressed_response": True,
-        "record_mode": "none",
     }
 
 

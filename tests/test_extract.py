@@ -184,14 +184,15 @@ def test_fake_quotes_and_numberless_figures_are_dropped(article: Article) -> Non
         ],
         figures=[
             {"what": "trade", "value": "a boost", "unit": None, "evidence": "boost trade"},
-            {"what": "summit", "value": "one", "unit": "summit", "evidence": "emergency summit"},
+            {"what": "countries", "value": "two", "unit": None, "evidence": "our two countries"},
+            {"what": "deal", "value": "12 million", "unit": "euros", "evidence": "STIP agreement"},
         ],
     )
     brief = Extractor(backend=ScriptedBackend([answer]), reasks=0).extract_sync(article)
     assert brief.quotes == []
-    assert [f.value for f in brief.figures] == ["one"]
+    assert [f.value for f in brief.figures] == ["two"]
     reasons = sorted(d.reason for d in brief.diagnostics.dropped)
-    assert reasons == ["not_a_number", "not_a_quote"]
+    assert reasons == ["not_a_number", "not_a_quote", "unsupported"]
 
 
 def test_quoted_regions_pair_curly_and_straight_marks() -> None:
