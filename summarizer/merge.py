@@ -281,6 +281,79 @@ def _descriptor_conflicts(
     return conflicts
 
 
+# What an "X-led ..." descriptor can be about: the first of these within the next few words.
+_DESCRIBED = frozenset(
+    [
+        "mission",
+        "operation",
+        "operations",
+        "force",
+        "forces",
+        "coalition",
+        "alliance",
+        "government",
+        "administration",
+        "talks",
+        "initiative",
+        "effort",
+        "programme",
+        "program",
+        "deal",
+        "agreement",
+        "offensive",
+        "campaign",
+        "investigation",
+        "probe",
+        "team",
+        "consortium",
+        "troops",
+        "peacekeepers",
+        "summit",
+        "process",
+    ]
+)
+
+
+def _text_descriptor_conflicts(
+    article_ids: Sequence[str], articles: Mapping[str, Article], known: set[tuple[str, str]]
+) -> list[Conflict]:
+    """ "X-led mission" in one article, "Y-led mission" in another: a conflict about who
+    leads the mission, found in the texts themselves (spans are exact by construction)."""
+    found: dict[tuple[str, str], dict[str, _Item]] = {}
+    for aid in article_ids:
+        article = articles.get(aid)
+        if article is None:
+            continue
+        for m in _DESCRIPTOR.finditer(article.text):
+            words = re.findall(r"[A-Za-z]+", article.text[m.end() : m.end() + 60])[:6]
+            head = next((w.lower() for w in words if w.lower() in _DESCRIBED), None)
+            if head is None:
+                continue
+            who = canonical_country(m.group(1)) or m.group(1)
+            piece = SourceSpan(article_id=aid, start=m.start(), end=m.end(), text=m.group(0))
+            found.setdefault((head, m.group(2)), {}).setdefault(who, _Item()).add(
+                aid, m.group(0), [piece]
+            )
+    conflicts = []
+    for (head, participle), by_who in sorted(found.items()):
+        sources = {a for item in by_who.values() for a in item.sources}
+        if len(by_who) < 2 or len(sources) < 2 or (head, participle) in known:
+            continue
+        # Only a disagreement between articles counts, not one article naming two leads.
+        values = [
+            ConflictValue(
+                value=f"{who} ({item.best()})",
+                sources=item.sources,
+                evidence=sorted(set(item.evidence), key=_span_key),
+            )
+            for who, item in sorted(by_who.items())
+        ]
+        conflicts.append(
+            Conflict(kind="descriptor", subject=f"{head}: {participle} by", values=values)
+        )
+    return conflicts
+
+
 def _span_key(s: SourceSpan) -> tuple[str, int, int]:
     return (s.article_id, s.start, s.end)
 
@@ -366,6 +439,14 @@ def merge_group(
                 **item.provenance(articles),
             )
         )
+
+    reported = {
+        (word, c.subject.split(": ")[-1].split()[0])
+        for c in conflicts
+        for word in _content(c.subject)
+        if word in _DESCRIBED
+    }
+    conflicts += _text_descriptor_conflicts(article_ids, articles, reported)
 
     com_rows = [
         (b.article_id, c, anchor_spans(b.article_id, c.evidence, articles))

@@ -272,3 +272,9 @@ def test_sync_api_works_inside_a_running_event_loop(article: Article) -> None:
 def test_brief_round_trips_through_json(article: Article) -> None:
     brief = Extractor(backend=ScriptedBackend([draft()])).extract_sync(article)
     assert Brief.model_validate_json(brief.model_dump_json()) == brief
+
+
+def test_summary_is_cut_to_four_sentences(article: Article) -> None:
+    long = "One. Two is here. Three! Four? Five. Six."
+    brief = Extractor(backend=ScriptedBackend([draft(summary=long)])).extract_sync(article)
+    assert brief.summary == "One. Two is here. Three! Four?"

@@ -277,3 +277,21 @@ def test_wheel_ships_prompts_and_py_typed(tmp_path: Path) -> None:
         assert all(n.startswith(("summarizer/", "summarizer-0.1.0.dist-info/")) for n in names), (
             sorted(names)
         )
+
+
+def test_the_extract_prompt_example_is_grounded_and_fits_the_schema() -> None:
+    # The one-shot example teaches the model to copy evidence: it must practise what it preaches.
+    from summarizer.schema import Draft
+
+    system = load_prompt("extract.v1").system
+    example = system[system.index("Example.") :]
+    article = example[example.index("<article>\n") + 10 : example.index("\n</article>")]
+    answer = Draft.model_validate_json(example[example.index("the answer is:\n") + 15 :])
+    quotes = [answer.event_evidence, *(q.text for q in answer.quotes)]
+    for group in (answer.participants, answer.mentioned, answer.topics, answer.commitments):
+        quotes += [item.evidence for item in group]
+    quotes += [f.evidence for f in answer.figures]
+    for quote in quotes:
+        assert quote in article, quote
+    for figure in answer.figures:
+        assert figure.value in figure.evidence
