@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 demo: install
-	$(VENV)/bin/summarizer extract examples/articles --out out
+	$(VENV)/bin/summarizer run examples/articles --out out
 
 lint: install
 	$(VENV)/bin/ruff check summarizer tests

@@ -29,10 +29,11 @@ from typing import Any, Generic, Protocol, TypeVar
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core.hooks import HookName, Hooks
 from pydantic import BaseModel, ValidationError
 
 from .config import LLMConfig
-from .errors import BackendError, OutputError, RunawayOutputError
+from .errors import BackendError, OutputError, RunawayOutputError, RunError
 from .types import Usage
 
 __all__ = ["Backend", "Completion", "Message", "OpenAIBackend", "ScriptedBackend"]
@@ -174,38 +175,58 @@ class OpenAIBackend:
         if penalty is not None:
             options["frequency_penalty"] = penalty
             options["seed"] = (self.config.seed or 0) + 1
+        # Count the calls instructor makes (its re-asks included): neither its value nor
+        # its IncompleteOutputException says how many there were.
+        calls: list[int] = []
+        hooks = Hooks()
+        hooks.on(HookName.COMPLETION_KWARGS, lambda *_, **__: calls.append(1))
         try:
             value, completion = await client.chat.completions.create_with_completion(
                 messages=[dict(m) for m in messages],
                 response_model=response_model,
                 max_retries=self.config.reasks,
+                hooks=hooks,
                 **options,
             )
         except IncompleteOutputException as exc:
             last = exc.last_completion
             raise RunawayOutputError(
                 f"answer cut at max_tokens={self.config.max_tokens} (finish_reason=length)",
-                attempts=1,
-                usage=_usage_of(last),
+                attempts=max(1, len(calls)),
+                usage=_usage_of(last),  # instructor sums the usage of its calls into it
                 last_response=_raw_text(last),
             ) from None
         except InstructorRetryException as exc:
-            raise self._translate(exc) from None
+            raise self._scrub(self._translate(exc)) from None
         except openai.APIError as exc:
-            raise BackendError(_api_message(exc), attempts=1) from None
+            raise self._scrub(BackendError(_api_message(exc), attempts=_http_tries(exc))) from None
         total = getattr(value, "_total_usage", None)
         usage = _usage_of(completion) if total is None else _usage_of(_Holder(total))
-        attempts = max(1, len(getattr(value, "_failed_attempts", []) or []) + 1)
+        attempts = max(1, len(calls))
         return Completion(value=value, usage=usage, raw=_raw_text(completion), attempts=attempts)
 
-    def _translate(self, exc: Any) -> Exception:
+    def _scrub(self, error: RunError) -> RunError:
+        """``error`` without the API key: a server may echo it in an error body."""
+        key = self.config.api_key
+        if len(key) >= 6 and key in error.message:
+            error.message = error.message.replace(key, "***")
+            error.args = (error.message,)
+        return error
+
+    def _translate(self, exc: Any) -> RunError:
         cause = exc.__cause__
         attempts = int(getattr(exc, "n_attempts", 1) or 1)
         usage = _usage_of(_Holder(getattr(exc, "total_usage", None)))
-        raw = _raw_text(getattr(exc, "last_completion", None)) or None
+        last = getattr(exc, "last_completion", None)
+        raw = _raw_text(last) or None
         if isinstance(cause, openai.APIError):
+            # Calls before the last one, plus the HTTP tries of the last one.
+            attempts += _http_tries(cause) - 1
             return BackendError(_api_message(cause), attempts=attempts, usage=usage)
-        if isinstance(cause, (ValidationError, json.JSONDecodeError)) or raw is not None:
+        failed = list(getattr(exc, "failed_attempts", None) or [])
+        from_answer = bool(failed) and failed[-1].exception is cause
+        if from_answer and getattr(last, "choices", None):
+            # The model answered, and its answer did not fit.
             return OutputError(
                 f"answer did not fit the schema after {attempts} attempt(s): "
                 f"{_short(str(cause or exc))}",
@@ -213,12 +234,29 @@ class OpenAIBackend:
                 usage=usage,
                 last_response=raw,
             )
-        return BackendError(_short(str(cause or exc)), attempts=attempts, usage=usage)
+        # No answer to judge: the server's response itself was unusable.
+        if isinstance(last, str) or isinstance(cause, json.JSONDecodeError):
+            message = "the server's response is not a JSON chat completion"
+        elif last is not None and not getattr(last, "choices", None):
+            message = "the server's response has no choices (no answer)"
+        else:
+            message = f"{type(cause or exc).__name__}: {cause or exc}"
+        return BackendError(_short(message), attempts=attempts, usage=usage)
 
 
 @dataclass
 class _Holder:
     usage: Any
+
+
+def _http_tries(exc: openai.APIError) -> int:
+    """HTTP requests the ``openai`` client made for the call that raised ``exc``."""
+    request = getattr(exc, "request", None)
+    retries = request.headers.get("x-stainless-retry-count") if request is not None else None
+    try:
+        return int(retries) + 1 if retries is not None else 1
+    except ValueError:
+        return 1
 
 
 def _api_message(exc: openai.APIError) -> str:

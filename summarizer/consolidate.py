@@ -39,6 +39,7 @@ __all__ = [
     "EventIndex",
     "consolidate",
     "consolidate_json",
+    "describe_event",
     "events_json",
     "group_articles",
 ]
@@ -69,7 +70,12 @@ def consolidate(
     by_id = _by_id(articles)
     briefs = sorted(briefs, key=lambda b: b.article_id)
     docs = [extract_features(b.article_id, by_id.get(b.article_id), b) for b in briefs]
-    grouping = group_documents(docs, config, adjudicator)
+    describe = (
+        {i: describe_event(b, by_id.get(b.article_id)) for i, b in enumerate(briefs)}
+        if adjudicator is not None
+        else None
+    )
+    grouping = group_documents(docs, config, adjudicator, describe)
     records = []
     for members in grouping.groups:
         ids = {briefs[i].article_id for i in members}
@@ -84,6 +90,34 @@ def consolidate(
             )
         )
     return sorted(records, key=lambda r: r.id)
+
+
+def describe_event(brief: Brief | None, article: Article | None) -> str:
+    """One line about an article's event, for an adjudicator to compare with another."""
+    parts: list[str] = []
+    if brief is not None:
+        event = brief.event
+        parts.append(event.what)
+        parts.append(f"when: {event.date_text or 'not stated'}")
+        if event.place:
+            parts.append(f"where: {event.place}")
+        if brief.participants:
+            parts.append("who: " + ", ".join(p.name for p in brief.participants))
+    if article is not None:
+        if article.published is not None:
+            parts.append(f"published {article.published.isoformat()}")
+        lead = article.text.strip().split("\n", 1)[0]
+        parts.append("lead: " + (lead if len(lead) <= 300 else lead[:299] + "…"))
+    return "; ".join(parts)
+
+
+def _describe_record(record: EventRecord) -> str:
+    parts = [record.title, f"when: {record.date_text or 'not stated'}"]
+    if record.place:
+        parts.append(f"where: {record.place}")
+    if record.participants:
+        parts.append("who: " + ", ".join(p.name for p in record.participants))
+    return "; ".join(parts)
 
 
 def events_json(records: Iterable[EventRecord]) -> list[dict[str, Any]]:
@@ -146,7 +180,9 @@ class EventIndex:
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
         return [i for i, _ in ranked[: self.config.max_candidates]]
 
-    def _best_event(self, doc: DocFeatures) -> tuple[str | None, list[Adjudication]]:
+    def _best_event(
+        self, doc: DocFeatures, description: str
+    ) -> tuple[str | None, list[Adjudication]]:
         cfg = self.config
         best: tuple[float, str] | None = None
         decisions: list[Adjudication] = []
@@ -159,7 +195,9 @@ class EventIndex:
                 continue
             mean = sum(s.value for s in scores) / len(scores)
             if self.adjudicator is not None and abs(mean - cfg.threshold) < cfg.adjudicate_margin:
-                decision = self.adjudicator.same_event(doc.doc_id, event_id)
+                decision = self.adjudicator.same_event(
+                    description, _describe_record(self._records[event_id])
+                )
                 decisions.append(
                     Adjudication(
                         kind="event",
@@ -182,7 +220,9 @@ class EventIndex:
             self.articles[article.id] = article
         doc = extract_features(brief.article_id, self.articles.get(brief.article_id), brief)
         self.corpus.add(doc)
-        event_id, decisions = self._best_event(doc)
+        event_id, decisions = self._best_event(
+            doc, describe_event(brief, self.articles.get(brief.article_id))
+        )
         index = len(self._docs)
         self._docs.append(doc)
         self._briefs.append(brief)

@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .consolidate import group_articles
+from .consolidate import consolidate, group_articles
 from .entities import parse_name, rule_same_entity
 from .group import TfidfCorpus, extract_features, tokenize
-from .types import Article, EventRecord
+from .types import Article, Brief, EventRecord
 
 __all__ = [
     "BCubed",
@@ -234,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, required=True)
     parser.add_argument("--events", type=Path, help="events.json written by consolidation")
     parser.add_argument("--articles", type=Path, help="articles (.jsonl or folder of .txt)")
+    parser.add_argument(
+        "--briefs", type=Path, help="briefs.jsonl: consolidate them with and without dates"
+    )
     args = parser.parse_args(argv)
     gold = load_gold(args.gold)
     articles = load_articles(args.articles) if args.articles else []
@@ -249,6 +252,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines.append(f"{'grounding precision':<34} {share:.3f} of {n} spans")
         for kind, value in item_recall(records, gold).items():
             lines.append(f"{'recall of gold ' + kind:<34} {value:.3f}")
+    if args.briefs and articles:
+        briefs = [
+            Brief.model_validate_json(line)
+            for line in args.briefs.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+        for label, docs in (
+            ("dates", articles),
+            ("no dates", [a.model_copy(update={"published": None}) for a in articles]),
+        ):
+            records = consolidate(briefs, docs)
+            lines.append(
+                _fmt(
+                    f"structured + briefs ({label})",
+                    bcubed(partition_of(r.articles for r in records), gold.events),
+                )
+            )
     if articles:
         for label, docs in (
             ("dates", articles),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .adjudicate import LLMAdjudicator
 from .backend import Backend
 from .config import LLMConfig
 from .consolidate import consolidate
@@ -43,13 +44,20 @@ async def asummarize(
     *,
     backend: Backend | None = None,
     concurrency: int = 1,
+    adjudicate: bool = False,
 ) -> RunResult:
-    """Extract every article, then consolidate the briefs into events (async)."""
+    """Extract every article, then consolidate the briefs into events (async).
+
+    With ``adjudicate=True`` the same model settles the grouping and naming cases the
+    rules leave open (a few small calls; each decision is recorded in the event).
+    """
     async with Extractor(config, backend=backend) as extractor:
         results = await extractor.extract_many(articles, concurrency=concurrency)
+        judge = LLMAdjudicator(backend=extractor.backend) if adjudicate else None
     briefs = [r for r in results if isinstance(r, Brief)]
     failures = [r for r in results if not isinstance(r, Brief)]
-    return RunResult(briefs=briefs, events=consolidate(briefs, articles), failures=failures)
+    events = consolidate(briefs, articles, adjudicator=judge)
+    return RunResult(briefs=briefs, events=events, failures=failures)
 
 
 def summarize(

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["SCHEMA_VERSION", "Draft", "EvidenceFix", "EvidenceFixes"]
 
-SCHEMA_VERSION = "draft-1"
+SCHEMA_VERSION = "draft-2"
 
 Evidence = Annotated[str, Field(max_length=400, description="verbatim from the article")]
 Name = Annotated[str, Field(max_length=120)]
@@ -62,7 +62,10 @@ class DQuote(_Wire):
 
 class DFigure(_Wire):
     what: str = Field(max_length=120)
-    value: str = Field(max_length=40)
+    # The schema asks for digits ("12 million", "5.6", "1,200") so that a grammar-constrained
+    # model cannot put a name here; validation stays lenient ("two" is a number too) and the
+    # extraction drops a value with no number in it.
+    value: str = Field(max_length=40, json_schema_extra={"pattern": r"^[0-9][0-9.,]*( [a-z]+)?$"})
     unit: str | None = Field(max_length=40)
     evidence: Evidence
 

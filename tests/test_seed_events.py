@@ -40,3 +40,23 @@ def test_seed_articles_make_the_four_gold_events(model_config: LLMConfig) -> Non
         if event.date is not None:
             assert event.date_text and resolve_date(event.date_text) == event.date
             assert any(event.date_text in texts[a] for a in event.articles)
+
+
+@pytest.mark.vcr(*RECORDED, record_mode="none")
+def test_adjudicator_decides_open_pairs_and_is_recorded(model_config: LLMConfig) -> None:
+    from summarizer import ScriptedBackend, consolidate
+    from summarizer.adjudicate import LLMAdjudicator
+    from summarizer.group import GroupConfig
+
+    articles = [seed(i[:3]) for i in SEED_IDS]
+    briefs = summarize(articles, model_config).briefs
+    # A margin so wide that every candidate pair is "open": the adjudicator decides all.
+    judge = LLMAdjudicator(backend=ScriptedBackend([{"same": False, "reason": "no"}] * 20))
+    events = consolidate(
+        briefs, articles, config=GroupConfig(adjudicate_margin=5.0), adjudicator=judge
+    )
+    assert len(events) == 5  # every "no" kept apart, {000, 002} included
+    decided = [a for e in events for a in e.adjudications if a.kind == "event"]
+    assert decided and all(a.decision is False and a.by == "llm:scripted" for a in decided)
+    asked = " ".join(m["content"] for call in judge.backend.calls for m in call)  # type: ignore[attr-defined]
+    assert "lead: " in asked and "who: " in asked
