@@ -29,6 +29,7 @@ from .config import LLMConfig
 from .dates import resolve_date
 from .errors import InputError, RunawayOutputError, RunError, SummarizerError
 from .ground import Aligner, refers_to
+from .numbers import find_figures
 from .prompts import Prompt, load_prompt
 from .schema import SCHEMA_VERSION, Draft, EvidenceFixes
 from .types import (
@@ -330,6 +331,14 @@ def _assemble(
         for i, f in enumerate(draft.figures)
         if keep(f"figures[{i}]")
     ]
+    # Quantities written in digits are found in the text too; the model's own listing of a
+    # number (same digits, overlapping evidence) wins.
+    for found in find_figures(article.text):
+        span = found.evidence[0]
+        if not any(
+            f.evidence[0].start < span.end and span.start < f.evidence[0].end for f in figures
+        ):
+            figures.append(found.model_copy(update={"found_by": "text"}))
     dropped = [
         DroppedItem(kind=item.kind, label=item.label, quote=item.quote, reason=item.reason)
         for item in g.failed()

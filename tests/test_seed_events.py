@@ -31,9 +31,27 @@ def test_seed_articles_make_the_four_gold_events(model_config: LLMConfig) -> Non
     score = bcubed(partition_of(e.articles for e in result.events), gold.events)
     assert score.f1 == 1.0
 
+    # The {000, 002} call: who leads the Haiti mission is disputed (000 "Kenyan-led", 002
+    # "UN-led"), side by side with sources; casualty figures come from 002 alone.
+    call = next(e for e in result.events if sorted(a[:3] for a in e.articles) == ["000", "002"])
+    (mission,) = [c for c in call.conflicts if c.subject == "mission: led by"]
+    sides = {v.value: [s[:3] for s in v.sources] for v in mission.values}
+    assert sides == {"Kenya (Kenyan-led)": ["000"], "United Nations (UN-led)": ["002"]}
+    casualties = {f.value: f for f in call.figures if "kill" in f.what or "injur" in f.what}
+    assert set(casualties) == {"at least 17", "over 300"}
+    for figure in casualties.values():
+        assert figure.single_source and [s[:3] for s in figure.sources] == ["002"]
+    assert call.date is None and call.date_text is not None and "Monday" in call.date_text
+
     texts = {a.id: a.text for a in articles}
     for event in result.events:
-        for span in event.evidence:
+        spans = list(event.evidence)
+        for group in (event.participants, event.topics, event.commitments, event.quotes):
+            spans += [s for item in group for s in item.evidence]
+        spans += [s for f in event.figures for s in f.evidence]
+        spans += [s for c in event.conflicts for v in c.values for s in v.evidence]
+        assert spans
+        for span in spans:
             assert texts[span.article_id][span.start : span.end] == span.text
         # No date the texts don't support: none of these articles has a publication
         # date, so only a date written in full in the text may be stated.

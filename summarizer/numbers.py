@@ -1,0 +1,88 @@
+"""Figures found in the text itself: counts and amounts written with digits.
+
+A small model is unreliable at listing numbers (it copies them from its prompt's
+example or puts names where values go, and the grounding checks then drop them), while
+a number written in digits is easy to find exactly. :func:`find_figures` returns every
+counted quantity in an article — "At least 17 people have been killed", "over 300
+injured", "$2.5 billion", "40 percent" — as a :class:`~summarizer.types.Figure` whose
+evidence span is exact by construction. Years, dates, times, ordinals and names with
+digits ("M23", "47th", "September 24, 2025") are not figures.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .types import Figure, Span
+
+__all__ = ["find_figures"]
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_QUALIFIER = (
+    r"(?:(?P<qual>at least|more than|less than|fewer than|over|nearly|almost|about|around|"
+    r"some|up to|roughly|approximately)\s+)?"
+)
+_NUMBER = (
+    r"(?P<cur>[$€£])?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s+(?P<scale>million|billion|trillion|thousand|hundred))?"
+)
+_FIGURE = re.compile(
+    r"(?<![\w$€£.,-])"
+    + _QUALIFIER
+    + _NUMBER
+    + r"(?P<tail>(?:\s*(?:%|percent|per cent))|(?:\s+[A-Za-z][\w'-]*){1,5})",
+    re.I,
+)
+_STOP = re.compile(
+    r"\s+(?:and|or|but|in|on|at|to|from|since|after|before|as|while|when|which|who|that|"
+    r"with|by|for|of the|across)\b.*$",
+    re.I | re.S,
+)
+_NOT_COUNTED = re.compile(
+    rf"^\s*(?:{_MONTHS}|years?\s+old|a\.?m\.?|p\.?m\.?|o'clock|gmt|utc|th|st|nd|rd)(?=\W|$)",
+    re.I,
+)
+
+
+def _is_year(num: str, scale: str | None, currency: str | None) -> bool:
+    return (
+        not scale and not currency and len(num) == 4 and num.isdigit() and 1800 <= int(num) <= 2100
+    )
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Every counted quantity written with digits in ``text``, in order, with exact spans."""
+    figures: list[Figure] = []
+    for m in _FIGURE.finditer(text):
+        num, scale, currency = m.group("num"), m.group("scale"), m.group("cur")
+        tail = m.group("tail")
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        if _is_year(num, scale, currency) or _NOT_COUNTED.match(tail):
+            continue
+        if re.search(rf"\b(?:{_MONTHS})\.?\s*$", before):
+            continue  # "November 7", "Sept. 24"
+        what = _STOP.sub("", tail).strip(" ,;:")
+        percent = what.lower() in ("%", "percent", "per cent")
+        if not what or (not percent and not re.search(r"[A-Za-z]{2}", what)):
+            continue
+        end = m.start("tail") + tail.find(what) + len(what) if not percent else m.end()
+        start = m.start()
+        value = text[
+            m.start("num") if not currency else m.start("cur") : m.end("scale")
+            if scale
+            else m.end("num")
+        ]
+        qualifier = (m.group("qual") or "").lower()
+        span_text = text[start:end]
+        figures.append(
+            Figure(
+                what=what if not percent else "percent",
+                value=f"{qualifier} {value}".strip(),
+                unit="percent" if percent else ("currency" if currency else None),
+                evidence=[Span(start=start, end=end, text=span_text)],
+            )
+        )
+    return figures
