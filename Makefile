@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # llama-cpp-python is compiled on install; a portable build (the native one crashes on some CPUs).
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 
-.PHONY: install demo test lint record
+.PHONY: install browser demo test lint record
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,6 +16,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Headless Chromium renders the HTML report in tests/test_report_browser.py (Debian package).
+browser:
+	@command -v chromium >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
 demo: install
 	$(VENV)/bin/summarizer run examples/articles --out out
 
@@ -24,7 +29,7 @@ lint: install
 	$(VENV)/bin/ruff format --check summarizer tests
 	$(VENV)/bin/mypy
 
-test: lint
+test: lint browser
 	$(VENV)/bin/pytest
 
 # Re-record the cassettes against the embedded model (starts it for the run).

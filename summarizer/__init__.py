@@ -8,8 +8,11 @@ Every item of a :class:`Brief` carries :class:`Span` evidence with
 """
 
 from .backend import Backend, Completion, OpenAIBackend, ScriptedBackend
+from .batch import BatchJob, BatchResult, arun_batch, run_batch
+from .cache import Cache, default_cache_path
 from .config import LLMConfig, Mode
-from .consolidate import EventIndex, consolidate, consolidate_json
+from .consolidate import EventIndex, consolidate, consolidate_json, events_json
+from .costs import Price, RunStats, estimate_cost
 from .dates import resolve_date
 from .errors import (
     BackendError,
@@ -23,12 +26,23 @@ from .errors import (
     SummarizerError,
     UsageError,
 )
+from .export import briefs_frame, commitments_frame, events_frame, participants_frame
 from .extract import Extractor, aextract_brief, aextract_briefs, extract_brief, extract_briefs
 from .ground import Aligner, align
 from .inputs import load_articles
 from .local import ensure_model, local_server
 from .pipeline import RunResult, asummarize, summarize
 from .prompts import Prompt, load_prompt
+from .ratelimit import RateLimiter
+from .render import (
+    anchor_id,
+    brief_html,
+    brief_markdown,
+    event_html,
+    event_markdown,
+    events_markdown,
+    report_html,
+)
 from .types import (
     Adjudication,
     Article,
@@ -65,8 +79,11 @@ __all__ = [
     "Article",
     "Backend",
     "BackendError",
+    "BatchJob",
+    "BatchResult",
     "Brief",
     "BriefMeta",
+    "Cache",
     "Change",
     "Commitment",
     "CommitmentRecord",
@@ -91,12 +108,15 @@ __all__ = [
     "OpenAIBackend",
     "OutputError",
     "Participant",
+    "Price",
     "Prompt",
     "PromptError",
     "Quote",
     "QuoteRecord",
+    "RateLimiter",
     "RunError",
     "RunResult",
+    "RunStats",
     "RunawayOutputError",
     "ScriptedBackend",
     "SourceSpan",
@@ -110,15 +130,31 @@ __all__ = [
     "aextract_brief",
     "aextract_briefs",
     "align",
+    "anchor_id",
+    "arun_batch",
     "asummarize",
+    "brief_html",
+    "brief_markdown",
+    "briefs_frame",
+    "commitments_frame",
     "consolidate",
     "consolidate_json",
+    "default_cache_path",
     "ensure_model",
+    "estimate_cost",
+    "event_html",
+    "event_markdown",
+    "events_frame",
+    "events_json",
+    "events_markdown",
     "extract_brief",
     "extract_briefs",
     "load_articles",
     "load_prompt",
     "local_server",
+    "participants_frame",
+    "report_html",
     "resolve_date",
+    "run_batch",
     "summarize",
 ]

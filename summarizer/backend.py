@@ -6,13 +6,18 @@ OpenAI-compatible server (api.openai.com, vLLM, Ollama, llama.cpp) through the
 (:class:`~summarizer.config.LLMConfig`: base URL, key, model, mode), never a guess
 from a name. :class:`ScriptedBackend` answers from a script, for unit tests.
 
-Retry layers, one per kind of failure, both bounded:
+Retry layers, one per kind of failure, all bounded:
 
-- HTTP: the ``openai`` client retries 429, 5xx, timeouts and dropped connections
-  ``config.http_retries`` times with exponential backoff, honouring ``Retry-After``.
-  What still fails becomes :class:`BackendError`. An API error is never put into a prompt.
+- HTTP (:mod:`summarizer.retry`, under instructor, around each request; the ``openai``
+  client itself is built with ``max_retries=0``): 429, 5xx, timeouts and dropped
+  connections are retried ``config.http_retries`` times with exponential backoff,
+  honouring ``Retry-After``, and none starts after ``config.retry_budget_s``. What still
+  fails becomes :class:`BackendError`. An API error is never put into a prompt.
 - Validation: when the answer does not fit the schema, instructor re-asks
   ``config.reasks`` times with the validation message; then :class:`OutputError`.
+
+Every HTTP try first waits for its turn at the backend's :class:`RateLimiter`
+(``config.rpm`` / ``config.tpm``), which is then corrected with the usage reported.
 
 An answer cut at ``max_tokens`` raises :class:`RunawayOutputError` at once (no
 re-ask here: the caller decides).
@@ -24,16 +29,22 @@ import asyncio
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Generic, Protocol, TypeVar
 
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import HookName, Hooks
+from instructor.v2.core.providers import Provider
+from instructor.v2.core.registry import mode_registry
+from instructor.v2.core.response_model import prepare_response_model
 from pydantic import BaseModel, ValidationError
 
 from .config import LLMConfig
 from .errors import BackendError, OutputError, RunawayOutputError, RunError
+from .ratelimit import RateLimiter, estimate_tokens
+from .retry import BUDGET_ATTR, RetryPolicy, retry_headers
 from .types import Usage
 
 __all__ = ["Backend", "Completion", "Message", "OpenAIBackend", "ScriptedBackend"]
@@ -105,11 +116,28 @@ def _raw_text(completion: Any) -> str:
     return str(getattr(message, "content", "") or "")
 
 
-class OpenAIBackend:
-    """Any OpenAI-compatible chat completions server, through instructor."""
+@lru_cache(maxsize=16)
+def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    # Built once per model (it costs milliseconds); shared read-only by every request.
+    return model.model_json_schema()
 
-    def __init__(self, config: LLMConfig) -> None:
+
+_NOT_IN_BODY = ("extra_body", "extra_headers", "extra_query", "timeout")
+
+
+class OpenAIBackend:
+    """Any OpenAI-compatible chat completions server, through instructor.
+
+    ``limiter`` replaces the one built from ``config.rpm``/``config.tpm``; pass the same
+    limiter to several backends to share one account's limits between them.
+    """
+
+    def __init__(self, config: LLMConfig, *, limiter: RateLimiter | None = None) -> None:
         self.config = config
+        if limiter is None and (config.rpm is not None or config.tpm is not None):
+            limiter = RateLimiter(config.rpm, config.tpm)
+        self.limiter = limiter
+        self.retry = RetryPolicy(config.http_retries, config.retry_budget_s)
         self._clients: dict[int, tuple[asyncio.AbstractEventLoop, Any, openai.AsyncOpenAI]] = {}
 
     @property
@@ -129,12 +157,51 @@ class OpenAIBackend:
                 base_url=self.config.base_url,
                 api_key=self.config.api_key or "none",
                 timeout=self.config.timeout_s,
-                max_retries=self.config.http_retries,
+                max_retries=0,  # the one HTTP retry layer is self.retry (see _send)
             )
-            patched = instructor.from_openai(raw, mode=_MODES[self.config.mode])
+
+            async def send(**kwargs: Any) -> Any:
+                return await self._send(raw, kwargs)
+
+            mode = _MODES[self.config.mode]
+            patched = instructor.AsyncInstructor(
+                client=raw,
+                create=instructor.patch(create=send, mode=mode),
+                mode=mode,
+                provider=Provider.OPENAI,
+            )
             entry = (loop, patched, raw)
             self._clients[id(loop)] = entry
         return entry[1]
+
+    def raw_client(self) -> openai.AsyncOpenAI:
+        """The ``openai`` client of the running event loop (no HTTP retries of its own:
+        wrap calls in :attr:`retry`)."""
+        self._client()
+        return self._clients[id(asyncio.get_running_loop())][2]
+
+    async def _send(self, raw: openai.AsyncOpenAI, kwargs: dict[str, Any]) -> Any:
+        """One chat completion request, as instructor asks for it: rate-limited, retried."""
+        limiter = self.limiter
+        tokens = estimate_tokens(kwargs) if limiter is not None else 0
+        base_headers = kwargs.pop("extra_headers", None)
+        create: Any = raw.chat.completions.create  # kwargs as instructor prepared them
+
+        async def attempt(tries: int) -> Any:
+            ticket = await limiter.acquire(tokens) if limiter is not None else None
+            headers = retry_headers(tries, base_headers)
+            try:
+                response = await create(**kwargs, **({"extra_headers": headers} if headers else {}))
+            except BaseException:
+                if limiter is not None and ticket is not None:
+                    limiter.settle(ticket, None)
+                raise
+            if limiter is not None and ticket is not None:
+                usage = _usage_of(response)
+                limiter.settle(ticket, usage.total_tokens if usage.total_tokens else None)
+            return response
+
+        return await self.retry.run(attempt)
 
     async def aclose(self) -> None:
         """Close the HTTP client of the running event loop (clients of other loops stay)."""
@@ -157,11 +224,70 @@ class OpenAIBackend:
         if cfg.mode == "json_with_schema":
             extra["response_format"] = {
                 "type": "json_object",
-                "schema": response_model.model_json_schema(),
+                "schema": _json_schema(response_model),
             }
         if extra:
             options["extra_body"] = extra
         return options
+
+    def request_body(
+        self, messages: Sequence[Message], response_model: type[BaseModel]
+    ) -> dict[str, Any]:
+        """The JSON body :meth:`complete` sends first for ``messages`` (for the Batch API).
+
+        Built by the same instructor request handler as the online call, from the same
+        options, so both paths send the same request.
+        """
+        mode = _MODES[self.config.mode]
+        handlers = mode_registry.get_handlers(Provider.OPENAI, mode)
+        kwargs: dict[str, Any] = {
+            "messages": [dict(m) for m in messages],
+            **self._request_options(response_model),
+        }
+        _, prepared = handlers.request_handler(
+            response_model=prepare_response_model(response_model), kwargs=kwargs
+        )
+        if handlers.message_converter is not None:
+            prepared["messages"] = handlers.message_converter(prepared["messages"])
+        body = {k: v for k, v in prepared.items() if k not in _NOT_IN_BODY}
+        body.update(prepared.get("extra_body") or {})
+        copied: dict[str, Any] = json.loads(json.dumps(body))  # plain JSON, nothing shared
+        return copied
+
+    def parse(self, completion: Any, response_model: type[T]) -> T:
+        """``response_model`` from a chat completion, as :meth:`complete` parses one (by
+        the same instructor handler), without any re-ask.
+
+        Raises :class:`OutputError` for an answer that does not fit and
+        :class:`RunawayOutputError` for one cut at ``max_tokens``.
+        """
+        mode = _MODES[self.config.mode]
+        handlers = mode_registry.get_handlers(Provider.OPENAI, mode)
+        prepared: Any = prepare_response_model(response_model)
+        try:
+            value: T = handlers.response_parser(
+                response=completion,
+                response_model=prepared,
+                validation_context=None,
+                strict=True,
+                stream=False,
+                is_async=False,
+            )
+        except IncompleteOutputException:
+            raise RunawayOutputError(
+                f"answer cut at max_tokens={self.config.max_tokens} (finish_reason=length)",
+                attempts=1,
+                usage=_usage_of(completion),
+                last_response=_raw_text(completion),
+            ) from None
+        except Exception as exc:  # validation, JSON or shape errors: the answer does not fit
+            raise OutputError(
+                f"answer did not fit the schema: {_short(str(exc))}",
+                attempts=1,
+                usage=_usage_of(completion),
+                last_response=_raw_text(completion) or None,
+            ) from None
+        return value
 
     async def complete(
         self,
@@ -263,7 +389,9 @@ def _api_message(exc: openai.APIError) -> str:
     status = getattr(exc, "status_code", None)
     kind = type(exc).__name__
     prefix = f"{kind} (HTTP {status})" if status else kind
-    return f"{prefix}: {_short(str(getattr(exc, 'message', exc)))}"
+    budget = getattr(exc, BUDGET_ATTR, None)
+    spent = f" (not retried: retry budget of {budget:g} s spent)" if budget is not None else ""
+    return f"{prefix}: {_short(str(getattr(exc, 'message', exc)))}{spent}"
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -40,6 +40,14 @@ class LLMConfig:
     timeout_s: float = 180.0
     http_retries: int = 2
     """Retries of 429/5xx/connection errors in the HTTP layer (Retry-After is honoured)."""
+    retry_budget_s: float | None = 120.0
+    """Bound on one request's total time, tries and waits included: no HTTP retry starts
+    (or is waited for) beyond it. ``None``: bounded by ``http_retries`` only."""
+    rpm: int | None = None
+    """Client-side limit on requests per minute (HTTP retries included); ``None``: none."""
+    tpm: int | None = None
+    """Client-side limit on tokens per minute (estimated from the prompt's length plus
+    ``max_tokens``, corrected by the usage the server reports); ``None``: none."""
     reasks: int = 1
     """Extra calls allowed after an invalid or ungrounded answer (0 disables re-asking)."""
     max_tokens: int = 1400
@@ -61,6 +69,14 @@ class LLMConfig:
             raise ConfigError("timeout_s and max_tokens must be positive")
         if self.http_retries < 0 or self.reasks < 0:
             raise ConfigError("http_retries and reasks must be >= 0")
+        if self.retry_budget_s is not None and not (self.retry_budget_s >= 0):
+            raise ConfigError("retry_budget_s must be >= 0 or None")
+        for name in ("rpm", "tpm"):
+            limit = getattr(self, name)
+            if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+                raise ConfigError(f"{name} must be a whole number or None, not {limit!r}")
+            if limit is not None and limit <= 0:
+                raise ConfigError(f"{name} must be positive or None, not {limit}")
 
     def __repr__(self) -> str:
         key = "***" if self.api_key else "''"
@@ -75,8 +91,9 @@ class LLMConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> LLMConfig:
-        """Read ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``SUMMARIZER_MODEL`` and
-        ``SUMMARIZER_MODE``; keyword arguments win over the environment."""
+        """Read ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``SUMMARIZER_MODEL``,
+        ``SUMMARIZER_MODE``, ``SUMMARIZER_RPM`` and ``SUMMARIZER_TPM``; keyword arguments
+        win over the environment."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {
             "model": env.get("SUMMARIZER_MODEL", ""),
@@ -85,6 +102,15 @@ class LLMConfig:
         }
         if env.get("SUMMARIZER_MODE"):
             values["mode"] = env["SUMMARIZER_MODE"]
+        for name in ("rpm", "tpm"):
+            raw = env.get(f"SUMMARIZER_{name.upper()}", "").strip()
+            if raw:
+                try:
+                    values[name] = int(raw)
+                except ValueError:
+                    raise ConfigError(
+                        f"SUMMARIZER_{name.upper()} must be a whole number, not {raw!r}"
+                    ) from None
         values.update(overrides)
         if not values["model"]:
             raise ConfigError("no model: set SUMMARIZER_MODEL or pass model=...")

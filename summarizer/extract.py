@@ -11,20 +11,29 @@ ungrounded is kept.
 An answer cut at ``max_tokens`` (runaway repetition) is retried once with a
 repetition penalty; a second one fails the article with
 :class:`~summarizer.errors.RunawayOutputError`.
+
+With a :class:`~summarizer.cache.Cache`, a brief already made under the same settings
+(model, prompts, sampling, schema, article text) is returned from it without any call
+(``brief.meta.cached``), and every new brief is stored. The stage after the answer
+(:meth:`Extractor.brief_from_draft`) is shared with the Batch API path
+(:mod:`summarizer.batch`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .backend import Backend, Message, OpenAIBackend
+from .cache import Cache, cache_key
 from .config import LLMConfig
 from .dates import resolve_date
 from .errors import InputError, RunawayOutputError, RunError, SummarizerError
@@ -63,6 +72,7 @@ EXTRACT_PROMPT = "extract.v1"
 REASK_PROMPT = "reask.v1"
 RUNAWAY_PENALTY = 0.4
 _T = TypeVar("_T")
+_log = logging.getLogger(__name__)
 
 
 def _check_article(article: Article) -> None:
@@ -331,12 +341,15 @@ def _assemble(
         for i, f in enumerate(draft.figures)
         if keep(f"figures[{i}]")
     ]
-    # Quantities written in digits are found in the text too; the model's own listing of a
-    # number (same digits, overlapping evidence) wins.
+    # Quantities written in digits are found in the text too; the model's own listing of
+    # the same number (same digits, overlapping evidence) wins.
     for found in find_figures(article.text):
         span = found.evidence[0]
         if not any(
-            f.evidence[0].start < span.end and span.start < f.evidence[0].end for f in figures
+            f.evidence[0].start < span.end
+            and span.start < f.evidence[0].end
+            and _value_in(found.value, f.value)
+            for f in figures
         ):
             figures.append(found.model_copy(update={"found_by": "text"}))
     dropped = [
@@ -366,10 +379,17 @@ def _assemble(
     return brief.model_copy(update={"diagnostics": diagnostics})
 
 
+def _from_cache(brief: Brief, article: Article) -> Brief:
+    """A stored brief given for ``article`` (same text, maybe another id): no new cost."""
+    meta = brief.meta.model_copy(update={"cached": True})
+    return brief.model_copy(update={"article_id": article.id, "meta": meta})
+
+
 class Extractor:
     """Turns articles into briefs with one backend and one prompt.
 
     Reuse one extractor for many articles: it keeps the HTTP client and the loaded prompt.
+    With ``cache``, briefs made before under the same settings are not made again.
     """
 
     def __init__(
@@ -379,6 +399,7 @@ class Extractor:
         backend: Backend | None = None,
         prompt: Prompt | None = None,
         reasks: int | None = None,
+        cache: Cache | None = None,
     ) -> None:
         if backend is None:
             if config is None:
@@ -388,6 +409,35 @@ class Extractor:
         self.prompt = prompt or load_prompt(EXTRACT_PROMPT)
         self.reask_prompt = load_prompt(REASK_PROMPT)
         self.reasks = reasks if reasks is not None else (config.reasks if config else 1)
+        self.cache = cache
+        self._inflight: dict[str, asyncio.Future[Brief | None]] = {}
+
+    def settings(self) -> dict[str, Any]:
+        """Everything besides the article that decides its brief (the cache key's part)."""
+        config = getattr(self.backend, "config", None)
+        out: dict[str, Any] = {"backend": type(self.backend).__name__, "model": self.backend.model}
+        if isinstance(config, LLMConfig):
+            out.update(
+                base_url=config.base_url.rstrip("/"),
+                mode=config.mode,
+                temperature=config.temperature,
+                seed=config.seed,
+                max_tokens=config.max_tokens,
+                frequency_penalty=config.frequency_penalty,
+                extra_body=dict(config.extra_body),
+            )
+        out.update(
+            prompt_id=self.prompt.id,
+            prompt_hash=self.prompt.hash,
+            reask_prompt_hash=self.reask_prompt.hash,
+            reasks=self.reasks,
+            schema_version=SCHEMA_VERSION,
+        )
+        return out
+
+    def cache_key(self, article: Article) -> str:
+        """The key of ``article``'s brief in a :class:`~summarizer.cache.Cache`."""
+        return cache_key(self.settings(), article)
 
     def messages(self, article: Article) -> list[Message]:
         """The chat messages for ``article``: constant instructions first, the article last."""
@@ -416,19 +466,78 @@ class Extractor:
         raise AssertionError("unreachable")
 
     async def extract(self, article: Article) -> Brief:
-        """The grounded brief of one article; raises a :class:`SummarizerError` carrying its id."""
+        """The grounded brief of one article; raises a :class:`SummarizerError` carrying its id.
+
+        With a cache: a stored brief is returned without any call; a new one is stored
+        (failures are not); the same text asked for twice at once is made once.
+        """
         _check_article(article)
+        if self.cache is None:
+            return await self._extract(article)
+        key = self.cache_key(article)
+        stored = self.cache.get(key)
+        if stored is not None:
+            return _from_cache(stored, article)
+        loop = asyncio.get_running_loop()
+        first = self._inflight.get(key)
+        if first is not None and first.get_loop() is loop:
+            made = await asyncio.shield(first)
+            if made is not None:
+                return _from_cache(made, article)
+        mine: asyncio.Future[Brief | None] = loop.create_future()
+        self._inflight[key] = mine
+        brief: Brief | None = None
+        try:
+            brief = await self._extract(article)
+            try:
+                self.cache.put(key, brief, article=article)
+            except sqlite3.Error as exc:
+                _log.warning("cache: could not store the brief of %s: %s", article.id, exc)
+            return brief
+        finally:
+            mine.set_result(brief)
+            if self._inflight.get(key) is mine:
+                del self._inflight[key]
+
+    async def _extract(self, article: Article) -> Brief:
         started = time.perf_counter()
         messages = self.messages(article)
         try:
             draft, usage, attempts = await self._draft(messages)
+            return await self.brief_from_draft(
+                article, draft, usage=usage, attempts=attempts, started=started, messages=messages
+            )
+        except SummarizerError as exc:
+            exc.article_id = article.id
+            raise
+
+    async def brief_from_draft(
+        self,
+        article: Article,
+        draft: Draft,
+        *,
+        usage: Usage,
+        attempts: int,
+        started: float | None = None,
+        messages: list[Message] | None = None,
+        reask: bool = True,
+    ) -> Brief:
+        """The stage after the answer: ground ``draft`` in ``article``, re-ask once for what
+        is not grounded (unless ``reask`` is false: then it is dropped), assemble the brief.
+
+        ``usage``/``attempts`` are what the answer cost so far; ``started`` is the
+        ``time.perf_counter()`` the article's work began (``None``: latency 0).
+        """
+        try:
             grounding = _Grounding(Aligner(article.text), article.text)
             _collect(draft, grounding)
             failed = grounding.reaskable()
             reasked = 0
-            if failed and self.reasks > 0:
+            if failed and reask and self.reasks > 0:
                 reasked = len(failed)
                 ask = self.reask_prompt.render_user(items=_reask_lines(failed))
+                if messages is None:
+                    messages = self.messages(article)
                 try:
                     fix = await self.backend.complete(
                         [*messages, {"role": "user", "content": ask}], EvidenceFixes
@@ -448,8 +557,8 @@ class Extractor:
             prompt_hash=self.prompt.hash,
             schema_version=SCHEMA_VERSION,
             usage=usage,
-            attempts=attempts,
-            latency_s=round(time.perf_counter() - started, 3),
+            attempts=max(1, attempts),
+            latency_s=0.0 if started is None else round(time.perf_counter() - started, 3),
         )
         return _assemble(article, draft, grounding, meta, reasked)
 
@@ -524,18 +633,26 @@ async def _as_coro(factory: Callable[[], Awaitable[_T]]) -> _T:
 
 
 async def aextract_brief(
-    article: Article, config: LLMConfig | None = None, *, backend: Backend | None = None
+    article: Article,
+    config: LLMConfig | None = None,
+    *,
+    backend: Backend | None = None,
+    cache: Cache | None = None,
 ) -> Brief:
     """The grounded brief of ``article`` (async)."""
-    async with Extractor(config, backend=backend) as extractor:
+    async with Extractor(config, backend=backend, cache=cache) as extractor:
         return await extractor.extract(article)
 
 
 def extract_brief(
-    article: Article, config: LLMConfig | None = None, *, backend: Backend | None = None
+    article: Article,
+    config: LLMConfig | None = None,
+    *,
+    backend: Backend | None = None,
+    cache: Cache | None = None,
 ) -> Brief:
     """The grounded brief of ``article``."""
-    return Extractor(config, backend=backend).extract_sync(article)
+    return Extractor(config, backend=backend, cache=cache).extract_sync(article)
 
 
 async def aextract_briefs(
@@ -544,9 +661,10 @@ async def aextract_briefs(
     *,
     backend: Backend | None = None,
     concurrency: int = 1,
+    cache: Cache | None = None,
 ) -> list[Brief | SummarizerError]:
     """Briefs of many articles in input order; failures are returned in place, not raised."""
-    async with Extractor(config, backend=backend) as extractor:
+    async with Extractor(config, backend=backend, cache=cache) as extractor:
         return await extractor.extract_many(articles, concurrency=concurrency)
 
 
@@ -556,7 +674,8 @@ def extract_briefs(
     *,
     backend: Backend | None = None,
     concurrency: int = 1,
+    cache: Cache | None = None,
 ) -> list[Brief | SummarizerError]:
     """Briefs of many articles in input order; failures are returned in place, not raised."""
-    extractor = Extractor(config, backend=backend)
+    extractor = Extractor(config, backend=backend, cache=cache)
     return extractor.sync(lambda ex: ex.extract_many(articles, concurrency=concurrency))

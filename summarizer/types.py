@@ -129,12 +129,17 @@ class Quote(_Frozen):
 
 
 class Figure(_Frozen):
-    """A number the article reports: what is counted, the value, the unit."""
+    """A number the article reports: what is counted, the value, the unit.
+
+    ``found_by`` is ``"model"`` for a figure the model listed (and grounding kept), or
+    ``"text"`` for a quantity written in digits that the text scan found.
+    """
 
     what: str
     value: str
     unit: str | None = None
     evidence: list[Span]
+    found_by: Literal["model", "text"] = "model"
 
 
 class EventInfo(_Frozen):
@@ -206,6 +211,10 @@ class BriefMeta(_Frozen):
     usage: Usage
     attempts: int = Field(ge=1, description="LLM calls made for this brief, re-asks included")
     latency_s: float = Field(ge=0)
+    cached: bool = Field(
+        default=False,
+        description="taken from the cache: usage, attempts and latency are the original run's",
+    )
 
 
 class Brief(_Frozen):
@@ -236,6 +245,17 @@ class Brief(_Frozen):
         ):
             items.extend(item.evidence for item in group)
         return [span for spans in items for span in spans]
+
+    def _repr_html_(self) -> str:
+        """Notebook view: the brief as an HTML card (see :func:`summarizer.render.brief_html`)."""
+        from .render import brief_html
+
+        return brief_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from .render import brief_markdown
+
+        return brief_markdown(self)
 
 
 # ---------------------------------------------------------------------------
@@ -359,6 +379,17 @@ class EventRecord(_Frozen):
     figures: list[FigureRecord] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     adjudications: list[Adjudication] = Field(default_factory=list)
+
+    def _repr_html_(self) -> str:
+        """Notebook view: the record as HTML (see :func:`summarizer.render.event_html`)."""
+        from .render import event_html
+
+        return event_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from .render import event_markdown
+
+        return event_markdown(self)
 
 
 class Change(_Frozen):

@@ -278,3 +278,32 @@ def test_summary_is_cut_to_four_sentences(article: Article) -> None:
     long = "One. Two is here. Three! Four? Five. Six."
     brief = Extractor(backend=ScriptedBackend([draft(summary=long)])).extract_sync(article)
     assert brief.summary == "One. Two is here. Three! Four?"
+
+
+def test_text_figures_complement_the_models_own() -> None:
+    text = "At least 17 people have been killed and over 300 injured, officials said on Sunday."
+    article = Article(id="clash", text=text)
+    answer = draft(
+        event_evidence="officials said",
+        participants=[],
+        mentioned=[],
+        topics=[],
+        commitments=[],
+        quotes=[],
+        date_text=None,
+        place=None,
+        figures=[
+            {
+                "what": "people killed",
+                "value": "17",
+                "unit": None,
+                "evidence": "At least 17 people have been killed and over 300 injured",
+            }
+        ],
+    )
+    brief = Extractor(backend=ScriptedBackend([answer]), reasks=0).extract_sync(article)
+    found = [(f.what, f.value, f.found_by) for f in brief.figures]
+    assert found == [("people killed", "17", "model"), ("injured", "over 300", "text")]
+    for figure in brief.figures:
+        span = figure.evidence[0]
+        assert text[span.start : span.end] == span.text
