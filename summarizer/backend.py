@@ -26,7 +26,9 @@ re-ask here: the caller decides).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,10 +38,11 @@ import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import HookName, Hooks
+from instructor.v2.core.function_calls import ResponseSchema
 from instructor.v2.core.providers import Provider
 from instructor.v2.core.registry import mode_registry
 from instructor.v2.core.response_model import prepare_response_model
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
 from .config import LLMConfig
 from .errors import BackendError, OutputError, RunawayOutputError, RunError
@@ -116,13 +119,66 @@ def _raw_text(completion: Any) -> str:
     return str(getattr(message, "content", "") or "")
 
 
+class _SchemaOnce:
+    """Mixin: the default JSON schema of a model class, generated once (pydantic builds
+    it anew on every call, and instructor asks for it on every request: ~1 ms each)."""
+
+    _schema_json: str | None = None
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        generate: Any = super().model_json_schema  # type: ignore[misc]
+        if args or kwargs:
+            return dict(generate(*args, **kwargs))
+        if cls.__dict__.get("_schema_json") is None:
+            cls._schema_json = json.dumps(generate())
+        return dict(json.loads(cls._schema_json or "{}"))  # a fresh copy for every caller
+
+
 @lru_cache(maxsize=16)
+def _ready(model: type[BaseModel]) -> type[BaseModel]:
+    """``model`` as instructor prepares it for every request (its ``response_schema``
+    wrapper: same name, fields and docstring, hence the same request), built once
+    instead of per call, and with its JSON schema generated once."""
+    bases: Any = (_SchemaOnce, model, ResponseSchema)
+    wrapped: Any = create_model(model.__name__, __base__=bases)
+    functools.update_wrapper(wrapped, model, updated=())
+    return wrapped  # type: ignore[no-any-return]
+
+
 def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
-    # Built once per model (it costs milliseconds); shared read-only by every request.
-    return model.model_json_schema()
+    return _ready(model).model_json_schema()
 
 
 _NOT_IN_BODY = ("extra_body", "extra_headers", "extra_query", "timeout")
+
+
+class _Redact(logging.Filter):
+    """Replaces API keys in the log records of the libraries we drive (instructor logs a
+    failed call's error text, which a server may have filled with the key it was sent)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
+
+
+_REDACT = _Redact()
+
+
+def _redact_in_logs(secret: str) -> None:
+    _REDACT.secrets.add(secret)
+    for name in ("instructor", "instructor.v2.retry", "openai", "httpx2", "httpcore2"):
+        logger = logging.getLogger(name)
+        if _REDACT not in logger.filters:
+            logger.addFilter(_REDACT)
 
 
 class OpenAIBackend:
@@ -138,6 +194,8 @@ class OpenAIBackend:
             limiter = RateLimiter(config.rpm, config.tpm)
         self.limiter = limiter
         self.retry = RetryPolicy(config.http_retries, config.retry_budget_s)
+        if len(config.api_key) >= 6:
+            _redact_in_logs(config.api_key)
         self._clients: dict[int, tuple[asyncio.AbstractEventLoop, Any, openai.AsyncOpenAI]] = {}
 
     @property
@@ -245,7 +303,7 @@ class OpenAIBackend:
             **self._request_options(response_model),
         }
         _, prepared = handlers.request_handler(
-            response_model=prepare_response_model(response_model), kwargs=kwargs
+            response_model=prepare_response_model(_ready(response_model)), kwargs=kwargs
         )
         if handlers.message_converter is not None:
             prepared["messages"] = handlers.message_converter(prepared["messages"])
@@ -263,7 +321,7 @@ class OpenAIBackend:
         """
         mode = _MODES[self.config.mode]
         handlers = mode_registry.get_handlers(Provider.OPENAI, mode)
-        prepared: Any = prepare_response_model(response_model)
+        prepared: Any = prepare_response_model(_ready(response_model))
         try:
             value: T = handlers.response_parser(
                 response=completion,
@@ -309,7 +367,7 @@ class OpenAIBackend:
         try:
             value, completion = await client.chat.completions.create_with_completion(
                 messages=[dict(m) for m in messages],
-                response_model=response_model,
+                response_model=_ready(response_model),
                 max_retries=self.config.reasks,
                 hooks=hooks,
                 **options,

@@ -38,6 +38,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from .adjudicate import LLMAdjudicator
 from .config import LLMConfig, Mode
 from .consolidate import consolidate, events_json
 from .errors import ConfigError, LocalModelError, SummarizerError, UsageError
@@ -113,6 +114,13 @@ def _add_output_options(parser: argparse.ArgumentParser, *, html: bool = False) 
 
 def _add_run_options(parser: argparse.ArgumentParser, *, html: bool) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help=_INPUT_HELP)
+    if html:  # the run command: consolidation options
+        parser.add_argument(
+            "--adjudicate",
+            action="store_true",
+            help="let the model decide the grouping and naming cases the rules leave open "
+            "(a few small calls; each decision is recorded in events.json)",
+        )
     parser.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="output directory (created)"
     )
@@ -331,6 +339,7 @@ def _extract(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
     results: list[Brief | SummarizerError] = []
+    events_judged: list[EventRecord] | None = None
     if articles:
         with _backend_config(args) as config:
             extractor = Extractor(config)
@@ -338,6 +347,11 @@ def _extract(args: argparse.Namespace) -> int:
                 results = extractor.sync(
                     lambda ex: _extract_all(ex, articles, args.concurrency, progress.done)
                 )
+            if args.command == "run" and args.adjudicate:
+                # While the backend is up: the model settles the cases the rules leave open.
+                judged = [r for r in results if isinstance(r, Brief)]
+                judge = LLMAdjudicator(config)
+                events_judged = consolidate(judged, articles, adjudicator=judge)
     briefs = [r for r in results if isinstance(r, Brief)]
     failures += [r for r in results if not isinstance(r, Brief)]
     briefs_path = args.out / "briefs.jsonl"
@@ -360,7 +374,7 @@ def _extract(args: argparse.Namespace) -> int:
     events: list[EventRecord] | None = None
     events_path = report_path = None
     if args.command == "run":
-        events = consolidate(briefs, articles)
+        events = events_judged if events_judged is not None else consolidate(briefs, articles)
         events_path = args.out / "events.json"
         events_path.write_text(
             json.dumps(events_json(events), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

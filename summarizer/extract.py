@@ -38,6 +38,7 @@ from .config import LLMConfig
 from .dates import resolve_date
 from .errors import InputError, RunawayOutputError, RunError, SummarizerError
 from .ground import Aligner, refers_to
+from .inputs import MAX_ARTICLE_CHARS
 from .numbers import find_figures
 from .prompts import Prompt, load_prompt
 from .schema import SCHEMA_VERSION, Draft, EvidenceFixes
@@ -78,9 +79,47 @@ _log = logging.getLogger(__name__)
 def _check_article(article: Article) -> None:
     if not article.text.strip():
         raise InputError("article text is empty", article_id=article.id)
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        raise InputError(
+            f"article is {len(article.text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}",
+            article_id=article.id,
+        )
+
+
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+)?"
+    r"(?:previous|prior|above|earlier|preceding|your)\s+(?:instructions|prompts?|rules|messages)"
+    r"|\byou\s+are\s+now\b|\bnew\s+instructions\s*:|^\s*(?:system|assistant)\s*:",
+    re.I | re.M,
+)
+_SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+|\n|$)")
+
+
+def _as_data(text: str) -> str:
+    """The article as it goes between the prompt's <article> markers.
+
+    A closing marker inside the text is defused, so the article cannot end its own data
+    block, and a sentence that talks to the model ("Ignore previous instructions and ...",
+    "You are now ...", "SYSTEM: ...") is replaced by ``[instructions removed]``: a small
+    model obeys such text even inside the markers. Offsets are unaffected: evidence is
+    aligned to the original article, where the removed text can never be quoted as fact.
+    """
+    text = re.sub(r"</(\s*article)", r"< /\1", text, flags=re.I)
+    if not _INSTRUCTION.search(text):
+        return text
+
+    def mask(match: re.Match[str]) -> str:
+        sentence = match.group(0)
+        if not _INSTRUCTION.search(sentence):
+            return sentence
+        lead = sentence[: len(sentence) - len(sentence.lstrip())]
+        return lead + "[instructions removed]" + ("\n" if sentence.endswith("\n") else "")
+
+    return _SENTENCE.sub(mask, text)
 
 
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“", '"': '"'}
+_OPENING = re.compile("[" + "".join(_OPEN_CLOSE) + "]")
 
 
 def quoted_regions(text: str) -> list[tuple[int, int]]:
@@ -89,16 +128,13 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
     offset = 0
     for paragraph in text.split("\n"):
         i = 0
-        while i < len(paragraph):
-            close = _OPEN_CLOSE.get(paragraph[i])
-            if close is None:
-                i += 1
-                continue
-            end = paragraph.find(close, i + 1)
+        while (opening := _OPENING.search(paragraph, i)) is not None:
+            start = opening.start()
+            end = paragraph.find(_OPEN_CLOSE[opening.group()], start + 1)
             if end < 0:
                 # An unclosed quote runs to the end of its paragraph (news style).
                 end = len(paragraph)
-            regions.append((offset + i + 1, offset + end))
+            regions.append((offset + start + 1, offset + end))
             i = end + 1
         offset += len(paragraph) + 1
     return regions
@@ -443,7 +479,7 @@ class Extractor:
         """The chat messages for ``article``: constant instructions first, the article last."""
         return [
             {"role": "system", "content": self.prompt.system},
-            {"role": "user", "content": self.prompt.render_user(article=article.text)},
+            {"role": "user", "content": self.prompt.render_user(article=_as_data(article.text))},
         ]
 
     async def _draft(self, messages: list[Message]) -> tuple[Draft, Usage, int]:

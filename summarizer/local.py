@@ -225,11 +225,12 @@ def _log_tail(path: Path, lines: int = 20) -> str:
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: the server gets SIGTERM when the process that started it dies, even by SIGKILL."""
+    """Linux: the server is killed when the process that started it dies (even by SIGKILL);
+    SIGKILL, since a graceful stop would first finish the generation in flight."""
     import ctypes
 
     pr_set_pdeathsig = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def _terminate(proc: subprocess.Popen[bytes], *, kill: bool) -> None:

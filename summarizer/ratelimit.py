@@ -41,12 +41,14 @@ CHARS_PER_TOKEN = 4
 
 def estimate_tokens(request: Mapping[str, Any]) -> int:
     """Tokens a chat request may use: its prompt (messages, tools, response format) by
-    length, plus the ``max_tokens`` it allows for the answer."""
-    chars = sum(len(str(m.get("content") or "")) + 8 for m in request.get("messages") or ())
-    for key in ("tools", "response_format", "extra_body"):
-        if request.get(key):
-            chars += len(json.dumps(request[key], default=str))
-    return math.ceil(chars / CHARS_PER_TOKEN) + int(request.get("max_tokens") or 0)
+    length, plus the ``max_tokens`` it allows for the answer. ``extra_body`` counts as the
+    server sees it: merged over the other fields."""
+    body = {**request, **(request.get("extra_body") or {})}
+    chars = sum(len(str(m.get("content") or "")) + 8 for m in body.get("messages") or ())
+    for key in ("tools", "response_format"):
+        if body.get(key):
+            chars += len(json.dumps(body[key], default=str))
+    return math.ceil(chars / CHARS_PER_TOKEN) + int(body.get("max_tokens") or 0)
 
 
 @dataclass

@@ -26,7 +26,7 @@ import struct
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -37,6 +37,8 @@ __all__ = [
     "Behaviour",
     "FakeServer",
     "Seen",
+    "answer_article",
+    "article_of",
     "bad_draft_json",
     "completion_body",
     "draft_json",
@@ -82,11 +84,25 @@ class Behaviour:
     content_type: str = "application/json"
     headers: tuple[tuple[str, str], ...] = ()
     delay_s: float = 0.0
+    for_article: bool = False
+    """Answer with :func:`draft_json` of the article the request carries (``answer``
+    gives the token counts)."""
 
     def render(self, request: Any) -> bytes:
         if self.answer is None:
             return self.body
+        if self.for_article:
+            article = Article(id="request", text=article_of(request))
+            return completion_body(replace(self.answer, content=draft_json(article)), request)
         return completion_body(self.answer, request)
+
+
+def article_of(request: Any) -> str:
+    """The article text of an extraction request (between its last ``<article>`` tags)."""
+    messages = request.get("messages", []) if isinstance(request, dict) else []
+    user = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
+    start = user.rindex("<article>\n") + len("<article>\n")
+    return str(user[start : user.rindex("\n</article>")])
 
 
 def _tool_name(request: Any) -> str | None:
@@ -138,6 +154,15 @@ def completion_body(answer: Answer, request: Any = None) -> bytes:
         },
     }
     return json.dumps(payload).encode("utf-8")
+
+
+def answer_article(
+    *, prompt_tokens: int = PROMPT_TOKENS, completion_tokens: int = COMPLETION_TOKENS
+) -> Behaviour:
+    """A valid grounded answer for whichever article the request is about (so scripted
+    answers fit their articles whatever order concurrent requests arrive in)."""
+    answer = Answer(None, "stop", prompt_tokens, completion_tokens)
+    return Behaviour("ok", answer=answer, for_article=True)
 
 
 def ok(

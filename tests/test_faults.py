@@ -541,8 +541,10 @@ def test_a_key_echoed_by_the_server_is_not_in_the_error(
     assert "***" in error.message
     texts = [str(error), repr(error), "".join(traceback.format_exception(error))]
     assert not [t for t in texts if key in t]
-    # summarizer itself never logs it (instructor logs API error texts at ERROR level).
-    assert not [r for r in caplog.records if r.name.startswith("summarizer") and key in _render(r)]
+    # No log record has it either: instructor logs API error texts at ERROR level, and
+    # the backend redacts keys in the records of the libraries it drives.
+    assert [r for r in caplog.records if "***" in _render(r)]
+    assert not [r for r in caplog.records if key in _render(r)]
 
 
 def test_prompt_injection_stays_inside_the_article_delimiters(server: FakeServer) -> None:
@@ -561,6 +563,8 @@ def test_prompt_injection_stays_inside_the_article_delimiters(server: FakeServer
     assert user["role"] == "user"
     start = user["content"].rindex("<article>")
     end = user["content"].rindex("</article>")
-    assert user["content"][start:end] == f"<article>\n{article.text}\n"
-    assert user["content"].count(injection) == 1
-    assert user["content"] == prompt.render_user(article=article.text)
+    # The sentence that talks to the model reaches it masked; the rest verbatim.
+    masked = article.text.replace(injection, "[instructions removed]")
+    assert user["content"][start:end] == f"<article>\n{masked}\n"
+    assert injection not in user["content"]
+    assert user["content"] == prompt.render_user(article=masked)

@@ -1,0 +1,113 @@
+"""Benchmark: the client's CPU time per article, and where it goes.
+
+Run: ``.venv/bin/python benchmarks/bench_client_cpu.py [--n 200] [--mode json_with_schema]``
+
+Starts :mod:`loopback` with no latency (a separate process, so its CPU is not counted)
+and briefs ``n`` distinct ~1k-token articles one after another with one ``Extractor``.
+``time.process_time()`` around each ``await extractor.extract(article)`` is the whole
+client side: prompt build, the openai SDK and its HTTP client, instructor, JSON parsing
+and pydantic validation, grounding, assembly. Goal: median <= 5 ms.
+
+Then the same run under ``cProfile`` with a CPU clock attributes the time to the stages
+(inclusive times; profiling itself inflates them, so read them as shares).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from loopback import article_text, serve
+
+from summarizer import Article, Brief, Extractor, LLMConfig
+
+STAGES = [
+    # (label, file suffix, function name): inclusive CPU time of that function
+    ("whole extract()", "summarizer/extract.py", "extract"),
+    ("  prompt build (messages)", "summarizer/extract.py", "messages"),
+    ("  instructor create, all of it", "instructor/v2/core/patch.py", "new_create_async"),
+    (
+        "    request prep (schema, kwargs)",
+        "instructor/v2/providers/openai/handlers.py",
+        "prepare_request",
+    ),
+    (
+        "    answer parse + validation",
+        "instructor/v2/providers/openai/handlers.py",
+        "parse_response",
+    ),
+    ("    openai SDK + httpx2 (+ our retry)", "summarizer/backend.py", "_send"),
+    ("  grounding + assembly", "summarizer/extract.py", "brief_from_draft"),
+    ("    assembly (incl. figure scan)", "summarizer/extract.py", "_assemble"),
+]
+
+
+async def timed(articles: list[Article], config: LLMConfig) -> list[float]:
+    out = []
+    async with Extractor(config) as extractor:
+        for article in articles[:20]:  # warm-up: connection, schema caches, imports
+            await extractor.extract(article)
+        for article in articles:
+            started = time.process_time()
+            brief = await extractor.extract(article)
+            out.append(time.process_time() - started)
+            assert isinstance(brief, Brief)
+    return out
+
+
+async def plain(articles: list[Article], config: LLMConfig) -> None:
+    async with Extractor(config) as extractor:
+        for article in articles:
+            await extractor.extract(article)
+
+
+def profile(articles: list[Article], config: LLMConfig) -> dict[str, float]:
+    asyncio.run(plain(articles[:20], config))
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    asyncio.run(plain(articles, config))
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    out: dict[str, float] = {}
+    for label, suffix, name in STAGES:
+        total = 0.0
+        for (file, _, func), (_, _, _, cumulative, _) in stats.items():
+            if func == name and file.endswith(suffix):
+                total = max(total, cumulative)
+        out[label] = total / len(articles) * 1000
+    labels = [label for label, _, _ in STAGES]
+    rest = out[labels[2]] - out[labels[3]] - out[labels[4]] - out[labels[5]]
+    out["    instructor, the rest (hooks, retry)"] = rest
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--mode", default="json_with_schema")
+    args = parser.parse_args()
+    articles = [Article(id=f"a{i}", text=article_text(i)) for i in range(args.n + 20)]
+    with serve(0.0) as base_url:
+        config = LLMConfig(model="bench", base_url=base_url, api_key="x", mode=args.mode)
+        cpu = asyncio.run(timed(articles[20:], config))
+        shares = profile(articles[20:], config)
+    ms = sorted(x * 1000 for x in cpu)
+    print(f"client CPU per ~1k-token article, mode={args.mode}, n={args.n}")
+    print(f"{'measure':<38} {'ms/article':>10}")
+    print(f"{'median (process_time, no profiler)':<38} {statistics.median(ms):>10.2f}")
+    print(f"{'p90':<38} {ms[int(len(ms) * 0.9)]:>10.2f}")
+    for label, value in shares.items():
+        print(f"{label + ' [cProfile]':<38} {value:>10.2f}")
+
+
+if __name__ == "__main__":
+    main()
