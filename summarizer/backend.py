@@ -221,13 +221,9 @@ class OpenAIBackend:
             async def send(**kwargs: Any) -> Any:
                 return await self._send(raw, kwargs)
 
-            mode = _MODES[self.config.mode]
-            patched = instructor.AsyncInstructor(
-                client=raw,
-                create=instructor.patch(create=send, mode=mode),
-                mode=mode,
-                provider=Provider.OPENAI,
-            )
+            # instructor's patched create around our send: it adds response_model,
+            # validation and re-asks; HTTP goes through _send (limiter + retry layer).
+            patched = instructor.patch(create=send, mode=_MODES[self.config.mode])
             entry = (loop, patched, raw)
             self._clients[id(loop)] = entry
         return entry[1]
@@ -243,6 +239,12 @@ class OpenAIBackend:
         limiter = self.limiter
         tokens = estimate_tokens(kwargs) if limiter is not None else 0
         base_headers = kwargs.pop("extra_headers", None)
+        # A field extra_body sets replaces the one of the same name in the body: drop the
+        # latter here (same JSON on the wire, without the SDK transforming and copying it;
+        # in json_with_schema mode that is instructor's whole schema).
+        for name in kwargs.get("extra_body") or ():
+            if name not in ("model", "messages"):  # the SDK requires these two
+                kwargs.pop(name, None)
         create: Any = raw.chat.completions.create  # kwargs as instructor prepared them
 
         async def attempt(tries: int) -> Any:
@@ -354,7 +356,7 @@ class OpenAIBackend:
         *,
         penalty: float | None = None,
     ) -> Completion[T]:
-        client = self._client()
+        create = self._client()
         options = self._request_options(response_model)
         if penalty is not None:
             options["frequency_penalty"] = penalty
@@ -365,13 +367,14 @@ class OpenAIBackend:
         hooks = Hooks()
         hooks.on(HookName.COMPLETION_KWARGS, lambda *_, **__: calls.append(1))
         try:
-            value, completion = await client.chat.completions.create_with_completion(
+            value = await create(
                 messages=[dict(m) for m in messages],
                 response_model=_ready(response_model),
                 max_retries=self.config.reasks,
                 hooks=hooks,
                 **options,
             )
+            completion = getattr(value, "_raw_response", None)
         except IncompleteOutputException as exc:
             last = exc.last_completion
             raise RunawayOutputError(

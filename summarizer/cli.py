@@ -39,13 +39,15 @@ from rich.progress import (
 from rich.table import Table
 
 from .adjudicate import LLMAdjudicator
+from .cache import Cache
 from .config import LLMConfig, Mode
 from .consolidate import consolidate, events_json
+from .costs import RunStats
 from .errors import ConfigError, LocalModelError, SummarizerError, UsageError
 from .extract import Extractor
 from .inputs import load_articles
 from .render import report_html
-from .types import Article, Brief, EventRecord, Usage
+from .types import Article, Brief, EventRecord
 
 __all__ = ["main"]
 
@@ -130,6 +132,14 @@ def _add_run_options(parser: argparse.ArgumentParser, *, html: bool) -> None:
         default=1,
         metavar="N",
         help="articles in flight at once (default: 1)",
+    )
+    parser.add_argument("--rpm", type=int, metavar="N", help="at most N requests per minute")
+    parser.add_argument("--tpm", type=int, metavar="N", help="at most N tokens per minute")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the brief cache (default: $SUMMARIZER_CACHE_DIR or the "
+        "user cache folder; a rerun makes no call for briefs already made)",
     )
     _add_output_options(parser, html=html)
     _add_backend_options(parser)
@@ -302,15 +312,6 @@ def _show_progress(args: argparse.Namespace) -> bool:
     return not args.quiet and sys.stderr.isatty()
 
 
-def _usage_of(results: Sequence[Brief | SummarizerError]) -> Usage:
-    total = Usage()
-    for result in results:
-        total = total + (
-            result.meta.usage if isinstance(result, Brief) else getattr(result, "usage", Usage())
-        )
-    return total
-
-
 def _summary_table(title: str, rows: Sequence[tuple[str, str]], paths: Sequence[Path]) -> None:
     table = Table(
         title=title, title_justify="left", title_style="bold", box=box.ROUNDED, show_header=False
@@ -340,9 +341,14 @@ def _extract(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     results: list[Brief | SummarizerError] = []
     events_judged: list[EventRecord] | None = None
+    model: str | None = None
     if articles:
         with _backend_config(args) as config:
-            extractor = Extractor(config)
+            limits = {k: v for k, v in (("rpm", args.rpm), ("tpm", args.tpm)) if v is not None}
+            config = config.replace(**limits) if limits else config
+            model = config.model
+            cache = None if args.no_cache else Cache.from_env(os.environ)
+            extractor = Extractor(config, cache=cache)
             with _Progress(len(articles), enabled=_show_progress(args)) as progress:
                 results = extractor.sync(
                     lambda ex: _extract_all(ex, articles, args.concurrency, progress.done)
@@ -389,7 +395,9 @@ def _extract(args: argparse.Namespace) -> int:
 
     code = EXIT_FAILURES if failures else EXIT_OK
     elapsed = time.perf_counter() - started
-    usage = _usage_of(results)
+    stats = RunStats.from_results(results, model=model, wall_s=elapsed)
+    usage = stats.usage  # this run's own tokens: cache hits add none
+    cost = "unknown" if stats.cost_usd is None else f"${stats.cost_usd:.4f}"
     outputs = {
         "briefs": briefs_path,
         "events": events_path,
@@ -411,6 +419,9 @@ def _extract(args: argparse.Namespace) -> int:
                     "completion": usage.completion_tokens,
                     "total": usage.total_tokens,
                 },
+                "llm_calls": stats.llm_calls,
+                "cache_hits": stats.cache_hits,
+                "cost_usd": stats.cost_usd,
                 "seconds": round(elapsed, 3),
                 "outputs": {k: None if v is None else str(v) for k, v in outputs.items()},
             }
@@ -421,11 +432,14 @@ def _extract(args: argparse.Namespace) -> int:
             rows.append(("events", str(len(events))))
         rows += [
             ("failures", str(len(failures))),
+            ("cache hits", str(stats.cache_hits)),
+            ("LLM calls", str(stats.llm_calls)),
             (
                 "tokens",
                 f"{usage.total_tokens:,} ({usage.prompt_tokens:,} prompt + "
                 f"{usage.completion_tokens:,} completion)",
             ),
+            ("cost", cost),
             ("time", f"{elapsed:.1f}s"),
         ]
         paths = [path for path in outputs.values() if path is not None]

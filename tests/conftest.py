@@ -96,3 +96,18 @@ def seed(article_id_prefix: str) -> Article:
     """A seed article by the start of its id, e.g. ``seed("000")``."""
     (path,) = [p for p in SEEDS if p.name.startswith(article_id_prefix)]
     return read_text_article(path)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The CLI caches briefs under $SUMMARIZER_CACHE_DIR: never the user's cache in tests
+    (this covers module- and session-scoped fixtures too)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path_factory.mktemp("session-cache")))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own empty cache: no test is served another test's briefs."""
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))

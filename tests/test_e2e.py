@@ -38,7 +38,12 @@ def test_cli_extracts_a_grounded_brief_with_the_embedded_model(tmp_path: Path) -
         capture_output=True,
         text=True,
         timeout=900,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+        # An empty cache of its own: the model really runs, and the user's cache is untouched.
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(Path.home()),
+            "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
+        },
     )
     if proc.returncode == 3:
         pytest.fail(f"the embedded model could not be set up:\n{proc.stderr}")
@@ -55,5 +60,6 @@ def test_cli_extracts_a_grounded_brief_with_the_embedded_model(tmp_path: Path) -
     assert any("Ruto" in p.name for p in brief.participants)
     assert brief.event.date is None  # "on Monday" and no publication date
     assert path.stem in proc.stdout  # the readable summary line
+    assert not brief.meta.cached and brief.meta.attempts >= 1
     assert not (out / "failures.jsonl").exists()
     json.loads(lines[0])
