@@ -6,31 +6,33 @@ seconds' worth (at least one request's worth), so the pace is smooth rather than
 of a whole minute followed by a stall: servers often enforce per-minute limits over
 shorter windows.
 
-- **Fair**: a request *reserves* its share when it arrives, so requests start in the
-  order they asked (first come, first served); a later small request never overtakes an
-  earlier large one.
-- **Bounded**: the state is two numbers per bucket, whatever the number of waiters. A
-  bucket may go into debt (a request larger than the bucket is admitted once the bucket
-  is full, then later requests wait for the debt to be repaid), so nothing can wait
-  forever, and a request is never counted as more than a whole minute's budget.
-- **Async, loop-agnostic**: waiting is ``asyncio.sleep``; the state is guarded by a
-  thread lock, so one limiter may serve several event loops (the sync API runs one per
-  call).
-
-Tokens are an estimate made before sending (:func:`estimate_tokens`: the prompt's
-characters / 4 plus ``max_tokens``), corrected with :meth:`RateLimiter.settle` once the
-server reports the real usage.
+- **Fair**: requests wait in one first-come, first-served queue; only the first in line
+  may take from the buckets, so a later small request never overtakes an earlier large
+  one.
+- **Corrected**: a request's tokens are an estimate made before sending
+  (:func:`estimate_tokens`: the prompt's characters / 4 plus ``max_tokens``);
+  :meth:`RateLimiter.settle` replaces it with the usage the server reports, and the
+  request first in line is woken to take advantage of what came back.
+- **Bounded**: the state is two numbers per bucket plus the queue of waiting requests
+  (at most one per concurrent caller). A request larger than a bucket is admitted once
+  the bucket is full and leaves it in debt, so nothing waits forever; no request counts
+  for more than a minute's budget.
+- **Async, loop-agnostic**: waiting is on ``asyncio``; the state is guarded by a thread
+  lock and waiters are woken on their own loop, so one limiter may serve several event
+  loops (the sync API runs one per call).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["RateLimiter", "Reservation", "estimate_tokens"]
@@ -64,35 +66,31 @@ class _Bucket:
             self.level = min(self.capacity, self.level + (now - self.at) * self.rate)
             self.at = now
 
-    def reserve(self, amount: float, now: float) -> float:
-        """Take ``amount`` now (possibly into debt); the seconds until it may be used."""
-        self.refill(now)
+    def wait(self, amount: float) -> float:
+        """Seconds until ``amount`` may be taken (a full bucket admits any amount)."""
         need = min(amount, self.capacity)
-        wait = max(0.0, (need - self.level) / self.rate)
-        self.level -= amount
-        return wait
-
-    def take(self, amount: float, now: float) -> None:
-        self.refill(now)
-        self.level -= amount
-
-    def give_back(self, amount: float, now: float) -> None:
-        self.refill(now)
-        self.level = min(self.capacity, self.level + amount)
+        return max(0.0, (need - self.level) / self.rate)
 
 
 @dataclass(frozen=True)
 class Reservation:
-    """What one request took from the limiter: ``tokens`` as estimated, and when it may go."""
+    """What one admitted request took: ``tokens`` as estimated, at ``at`` (clock time)."""
 
     tokens: int
-    ready_at: float
+    at: float
+
+
+@dataclass(eq=False)
+class _Waiter:
+    tokens: int
+    loop: asyncio.AbstractEventLoop
+    wakeup: asyncio.Future[None] | None = field(default=None)
 
 
 class RateLimiter:
     """Requests and tokens per minute, shared by every request of a backend.
 
-    ``clock`` (seconds, monotonic) and ``sleep`` are injectable for tests.
+    ``clock`` (seconds, monotonic) is injectable for tests.
     """
 
     def __init__(
@@ -102,13 +100,13 @@ class RateLimiter:
         *,
         burst_s: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
         if (rpm is not None and rpm <= 0) or (tpm is not None and tpm <= 0) or burst_s <= 0:
             raise ValueError("rpm, tpm and burst_s must be positive")
         self.rpm, self.tpm = rpm, tpm
-        self._clock, self._sleep = clock, sleep
+        self._clock = clock
         self._lock = threading.Lock()
+        self._queue: deque[_Waiter] = deque()
         now = clock()
         self._requests = self._bucket(rpm, burst_s, now)
         self._tokens = self._bucket(tpm, burst_s, now)
@@ -124,51 +122,103 @@ class RateLimiter:
     def __repr__(self) -> str:
         return f"RateLimiter(rpm={self.rpm}, tpm={self.tpm})"
 
-    def reserve(self, tokens: int) -> Reservation:
-        """Take one request and ``tokens`` now; the reservation says when to send it."""
-        tokens = max(0, min(tokens, self.tpm or tokens))  # at most a minute's budget
+    def _clamp(self, tokens: int) -> int:
+        return max(0, min(tokens, self.tpm or tokens))  # at most a minute's budget
+
+    def delay(self, tokens: int) -> float:
+        """Seconds until a request of ``tokens`` would fit, ignoring the queue (0: now)."""
+        tokens = self._clamp(tokens)
         with self._lock:
-            now = self._clock()
-            wait = 0.0
-            if self._requests is not None:
-                wait = self._requests.reserve(1, now)
-            if self._tokens is not None:
-                wait = max(wait, self._tokens.reserve(tokens, now))
-            return Reservation(tokens=tokens, ready_at=now + wait)
+            return self._delay(tokens, self._clock())
+
+    def _delay(self, tokens: int, now: float) -> float:
+        wait = 0.0
+        for bucket, amount in ((self._requests, 1), (self._tokens, tokens)):
+            if bucket is not None:
+                bucket.refill(now)
+                wait = max(wait, bucket.wait(amount))
+        return wait
+
+    def take(self, tokens: int) -> Reservation:
+        """Take one request and ``tokens`` now, whatever the buckets hold (for callers
+        that did their own waiting, and tests)."""
+        tokens = self._clamp(tokens)
+        with self._lock:
+            return self._take(tokens, self._clock())
+
+    def _take(self, tokens: int, now: float) -> Reservation:
+        for bucket, amount in ((self._requests, 1), (self._tokens, tokens)):
+            if bucket is not None:
+                bucket.refill(now)
+                bucket.level -= amount
+        return Reservation(tokens=tokens, at=now)
 
     async def acquire(self, tokens: int) -> Reservation:
         """Wait for the turn of one request of about ``tokens`` tokens (first come, first
-        served). If the wait is cancelled, the reservation is given back."""
-        reservation = self.reserve(tokens)
-        delay = reservation.ready_at - self._clock()
-        if delay > 0:
-            try:
-                await self._sleep(delay)
-            except BaseException:
-                self.cancel(reservation)
-                raise
-        return reservation
+        served), then take them. A cancelled waiter leaves the queue."""
+        waiter = _Waiter(self._clamp(tokens), asyncio.get_running_loop())
+        with self._lock:
+            self._queue.append(waiter)
+        try:
+            while True:
+                with self._lock:
+                    delay: float | None = None
+                    if self._queue[0] is waiter:
+                        now = self._clock()
+                        delay = self._delay(waiter.tokens, now)
+                        if delay <= 0:
+                            self._queue.popleft()
+                            self._wake_first()
+                            return self._take(waiter.tokens, now)
+                    waiter.wakeup = waiter.loop.create_future()
+                # Until woken (the line moved, or tokens came back), or the delay is over.
+                await asyncio.wait([waiter.wakeup], timeout=delay)
+        except BaseException:
+            with self._lock:
+                if waiter in self._queue:
+                    first = self._queue[0] is waiter
+                    self._queue.remove(waiter)
+                    if first:
+                        self._wake_first()
+            raise
+
+    def _wake_first(self) -> None:
+        """Wake the first in line (lock held) to look at the buckets again."""
+        if not self._queue:
+            return
+        waiter = self._queue[0]
+        wakeup = waiter.wakeup
+        if wakeup is not None and not wakeup.done():
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits there
+                waiter.loop.call_soon_threadsafe(_resolve, wakeup)
 
     def settle(self, reservation: Reservation, used: int | None) -> None:
         """Correct the estimate with the tokens the server reports (``None``: unknown, the
         estimate stands)."""
-        if used is None or self._tokens is None:
+        if used is None or self._tokens is None or used == reservation.tokens:
             return
         with self._lock:
-            now = self._clock()
-            if used < reservation.tokens:
-                self._tokens.give_back(reservation.tokens - used, now)
-            elif used > reservation.tokens:
-                self._tokens.take(used - reservation.tokens, now)
+            self._tokens.refill(self._clock())
+            self._tokens.level = min(
+                self._tokens.capacity, self._tokens.level + reservation.tokens - used
+            )
+            self._wake_first()
 
     def cancel(self, reservation: Reservation) -> None:
         """Give a reservation back (its request was never sent)."""
         with self._lock:
             now = self._clock()
-            if self._requests is not None:
-                self._requests.give_back(1, now)
-            if self._tokens is not None:
-                self._tokens.give_back(reservation.tokens, now)
+            for bucket, amount in ((self._requests, 1), (self._tokens, reservation.tokens)):
+                if bucket is not None:
+                    bucket.refill(now)
+                    bucket.level = min(bucket.capacity, bucket.level + amount)
+            self._wake_first()
+
+    @property
+    def waiting(self) -> int:
+        """Requests waiting for their turn."""
+        with self._lock:
+            return len(self._queue)
 
     def levels(self) -> tuple[float | None, float | None]:
         """Requests and tokens available right now (negative: in debt), for tests and logs."""
@@ -182,3 +232,8 @@ class RateLimiter:
                     bucket.refill(now)
                     out.append(bucket.level)
             return out[0], out[1]
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import threading
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from summarizer import Brief, Extractor, LLMConfig, OpenAIBackend, RateLimiter
-from summarizer.ratelimit import estimate_tokens
+from summarizer.ratelimit import Reservation, estimate_tokens
 
 from .fakeserver import (
     COMPLETION_TOKENS,
@@ -31,94 +34,73 @@ class Clock:
         return self.now
 
 
-def starts(limiter: RateLimiter, tokens: list[int]) -> list[float]:
-    return [limiter.reserve(t).ready_at for t in tokens]
+def starts(limiter: RateLimiter, clock: Clock, tokens: list[int]) -> list[float]:
+    """When requests of ``tokens`` would go, one after another (the queue, simulated)."""
+    out = []
+    for t in tokens:
+        clock.now += limiter.delay(t)
+        out.append(limiter.take(t).at)
+    return out
 
 
 def test_requests_per_minute_are_paced_evenly() -> None:
     clock = Clock()
     limiter = RateLimiter(rpm=60, clock=clock)  # one a second, a burst of one
-    assert starts(limiter, [0] * 5) == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert starts(limiter, clock, [0] * 5) == [0.0, 1.0, 2.0, 3.0, 4.0]
 
 
 def test_the_pace_resumes_after_an_idle_spell_without_a_burst_beyond_the_bucket() -> None:
     clock = Clock()
     limiter = RateLimiter(rpm=120, burst_s=2.0, clock=clock)  # 2/s, bucket of 4
-    starts(limiter, [0] * 4)  # the full bucket: all at once
+    starts(limiter, clock, [0] * 4)  # the full bucket: all at once
     clock.now = 100.0  # long idle: the bucket refills to 4, not to 200
-    assert starts(limiter, [0] * 6) == [100.0, 100.0, 100.0, 100.0, 100.5, 101.0]
+    assert starts(limiter, clock, [0] * 6) == [100.0, 100.0, 100.0, 100.0, 100.5, 101.0]
 
 
-def test_tokens_per_minute_pace_by_size_first_come_first_served() -> None:
+def test_tokens_per_minute_pace_by_size() -> None:
     clock = Clock()
     limiter = RateLimiter(tpm=6000, clock=clock)  # 100 tokens/s, bucket of 100
-    ready = starts(limiter, [100, 300, 50, 50])
-    # The 300-token request goes when the bucket is full again (t=1, leaving a debt of
-    # 200), and the small ones behind it wait for the debt: they never overtake it.
-    assert ready == [0.0, 1.0, 3.5, 4.0]
-    assert ready == sorted(ready)
+    # The 300-token request goes when the bucket is full again (t=1) and leaves a debt
+    # of 200 that the requests behind it wait for.
+    assert starts(limiter, clock, [100, 300, 50, 50]) == [0.0, 1.0, 3.5, 4.0]
 
 
 def test_a_request_larger_than_a_minute_counts_as_one_minute() -> None:
     clock = Clock()
     limiter = RateLimiter(tpm=600, clock=clock)  # 10 tokens/s
-    first = limiter.reserve(10_000)
-    assert first.tokens == 600
-    assert limiter.reserve(10).ready_at == pytest.approx(60.0)
+    assert limiter.take(10_000).tokens == 600
+    assert limiter.delay(10) == pytest.approx(60.0)
 
 
 def test_both_limits_apply_and_the_stricter_wins() -> None:
     clock = Clock()
     limiter = RateLimiter(rpm=60, tpm=6000, clock=clock)  # 1 req/s, 100 tokens/s
     # The second waits for the request bucket, the third for the token bucket.
-    assert starts(limiter, [50, 500, 10]) == pytest.approx([0.0, 1.0, 4.6])
+    assert starts(limiter, clock, [50, 500, 10]) == pytest.approx([0.0, 1.0, 5.1])
 
 
 def test_settle_corrects_the_estimate_with_the_real_usage() -> None:
     clock = Clock()
     limiter = RateLimiter(tpm=6000, clock=clock)
-    ticket = limiter.reserve(400)
+    ticket = limiter.take(400)
     assert limiter.levels() == (None, -300.0)
     limiter.settle(ticket, 120)  # the answer was short: 280 tokens come back
     assert limiter.levels() == (None, -20.0)
-    assert limiter.reserve(100).ready_at == pytest.approx(1.2)
-    other = limiter.reserve(100)
-    limiter.settle(other, 500)  # more than estimated: the difference is owed
-    assert limiter.levels()[1] == pytest.approx(-20 - 100 - 100 - 400)
-    limiter.settle(limiter.reserve(0), None)  # unknown usage: the estimate stands
+    assert limiter.delay(100) == pytest.approx(1.2)
+    limiter.settle(limiter.take(100), 500)  # more than estimated: the difference is owed
+    assert limiter.levels()[1] == pytest.approx(-20 - 500)
+    limiter.settle(limiter.take(0), None)  # unknown usage: the estimate stands
+    assert limiter.levels()[1] == pytest.approx(-520)
 
 
-def test_a_cancelled_wait_gives_its_reservation_back() -> None:
-    async def main() -> None:
-        clock = Clock()
-
-        async def never(delay: float) -> None:
-            await asyncio.Event().wait()
-
-        limiter = RateLimiter(rpm=60, tpm=6000, clock=clock, sleep=never)
-        await limiter.acquire(100)  # the full bucket: no wait
-        waiting = asyncio.ensure_future(limiter.acquire(100))
-        await asyncio.sleep(0)
-        assert limiter.levels() == (-1.0, -100.0)
-        waiting.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await waiting
-        assert limiter.levels() == (0.0, 0.0)
-
-    asyncio.run(main())
+def run(main: Any) -> Any:
+    return asyncio.run(asyncio.wait_for(main(), timeout=30))  # a guard, not a measure
 
 
-def test_acquire_starts_waiters_in_arrival_order() -> None:
+def test_waiters_go_first_come_first_served() -> None:
     async def main() -> list[int]:
-        clock = Clock()
+        limiter = RateLimiter(rpm=6000, burst_s=0.01)  # 100/s, one at a time
         order: list[int] = []
-
-        async def sleep(delay: float) -> None:
-            # Wall time does not move: the sleeper wakes after others that waited less.
-            for _ in range(int(delay * 10)):
-                await asyncio.sleep(0)
-
-        limiter = RateLimiter(rpm=600, clock=clock, sleep=sleep)  # 10/s, bucket of 1
 
         async def one(i: int) -> None:
             await limiter.acquire(0)
@@ -127,7 +109,69 @@ def test_acquire_starts_waiters_in_arrival_order() -> None:
         await asyncio.gather(*(one(i) for i in range(8)))
         return order
 
-    assert asyncio.run(main()) == list(range(8))
+    assert run(main) == list(range(8))
+
+
+def test_a_small_request_never_overtakes_a_large_one_and_refunds_wake_the_line() -> None:
+    async def main() -> None:
+        clock = Clock()  # frozen: only refunds can make room
+        limiter = RateLimiter(tpm=6000, clock=clock)  # bucket of 100
+        first = limiter.take(100)
+        order: list[str] = []
+
+        async def one(name: str, tokens: int) -> None:
+            await limiter.acquire(tokens)
+            order.append(name)
+
+        large = asyncio.ensure_future(one("large", 100))
+        await asyncio.sleep(0)
+        small = asyncio.ensure_future(one("small", 1))
+        await asyncio.sleep(0)
+        limiter.settle(first, 50)  # 50 back: enough for the small one, not the large
+        await asyncio.sleep(0.05)
+        assert (order, limiter.waiting) == ([], 2)
+        limiter.cancel(Reservation(tokens=50, at=0.0))  # 50 more come back
+        await large
+        assert order == ["large"]
+        limiter.cancel(Reservation(tokens=1, at=0.0))
+        await small
+        assert order == ["large", "small"]
+
+    run(main)
+
+
+def test_a_cancelled_waiter_leaves_the_line_and_takes_nothing() -> None:
+    async def main() -> None:
+        clock = Clock()
+        limiter = RateLimiter(rpm=60, tpm=6000, clock=clock)
+        await limiter.acquire(100)  # the full buckets: no wait
+        waiting = asyncio.ensure_future(limiter.acquire(100))
+        await asyncio.sleep(0)
+        assert limiter.waiting == 1
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert limiter.waiting == 0
+        assert limiter.levels() == (0.0, 0.0)
+
+    run(main)
+
+
+def test_one_limiter_serves_several_event_loops() -> None:
+    clock = Clock()
+    limiter = RateLimiter(tpm=6000, clock=clock)
+    first = limiter.take(100)
+    done: list[Reservation] = []
+    worker = threading.Thread(target=lambda: done.append(asyncio.run(limiter.acquire(100))))
+    worker.start()
+    for _ in range(1000):  # until the other loop's request is in line
+        if limiter.waiting:
+            break
+        time.sleep(0.01)
+    limiter.settle(first, 0)  # from this thread: wakes the waiter on its own loop
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert [r.tokens for r in done] == [100]
 
 
 def test_invalid_limits_are_refused() -> None:
