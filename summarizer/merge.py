@@ -245,6 +245,18 @@ def _top(counts: Counter[str]) -> str | None:
     return min(counts, key=lambda v: (-counts[v], v)) if counts else None
 
 
+def _descriptor_values(by_who: Mapping[str, _Item]) -> list[ConflictValue]:
+    """One side of a descriptor conflict per "who", with its sources and spans."""
+    return [
+        ConflictValue(
+            value=f"{who} ({item.best()})",
+            sources=item.sources,
+            evidence=sorted(set(item.evidence), key=_span_key),
+        )
+        for who, item in sorted(by_who.items())
+    ]
+
+
 def _descriptor_conflicts(
     label: str, tokens: frozenset[str], spans: Sequence[SourceSpan]
 ) -> list[Conflict]:
@@ -267,16 +279,12 @@ def _descriptor_conflicts(
     conflicts = []
     for participle, by_who in sorted(found.items()):
         if len(by_who) >= 2:
-            values = [
-                ConflictValue(
-                    value=f"{who} ({it.best()})",
-                    sources=it.sources,
-                    evidence=sorted(set(it.evidence), key=_span_key),
-                )
-                for who, it in sorted(by_who.items())
-            ]
             conflicts.append(
-                Conflict(kind="descriptor", subject=f"{label}: {participle} by", values=values)
+                Conflict(
+                    kind="descriptor",
+                    subject=f"{label}: {participle} by",
+                    values=_descriptor_values(by_who),
+                )
             )
     return conflicts
 
@@ -340,16 +348,12 @@ def _text_descriptor_conflicts(
         if len(by_who) < 2 or len(sources) < 2 or (head, participle) in known:
             continue
         # Only a disagreement between articles counts, not one article naming two leads.
-        values = [
-            ConflictValue(
-                value=f"{who} ({item.best()})",
-                sources=item.sources,
-                evidence=sorted(set(item.evidence), key=_span_key),
-            )
-            for who, item in sorted(by_who.items())
-        ]
         conflicts.append(
-            Conflict(kind="descriptor", subject=f"{head}: {participle} by", values=values)
+            Conflict(
+                kind="descriptor",
+                subject=f"{head}: {participle} by",
+                values=_descriptor_values(by_who),
+            )
         )
     return conflicts
 
