@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from summarizer import Article
+from summarizer import Article, LLMConfig
 
 __all__ = [
     "Answer",
@@ -500,3 +500,20 @@ class FakeServer:
     def _record(self, seen: Seen) -> None:
         with self._lock:
             self.requests.append(seen)
+
+
+KEY = "sk-test"
+"""The API key every fake-server test uses (and checks never leaks)."""
+
+
+def fake_config(base_url: str = "http://127.0.0.1:9/v1", **changes: Any) -> LLMConfig:
+    """The configuration the fault, retry, limiter, cache and batch tests start from."""
+    values: dict[str, Any] = {
+        "model": "fake",
+        "base_url": base_url,
+        "api_key": KEY,
+        "mode": "json_with_schema",
+        "timeout_s": 2.0,
+    }
+    values.update(changes)
+    return LLMConfig(**values)

@@ -39,25 +39,18 @@ from .fakeserver import (
     article_of,
     bad_draft_json,
     draft_json,
+    fake_config,
     ok,
     status,
     truncated,
 )
-from .test_faults import ARTICLE, ARTICLES, INVALID, KEY, assert_brief
+from .test_faults import ARTICLE, ARTICLES, INVALID, assert_brief
 
 MODES = ["json_with_schema", "json", "json_schema", "tools"]
 
 
 def config(base_url: str, **changes: Any) -> LLMConfig:
-    values: dict[str, Any] = {
-        "model": "fake",
-        "base_url": base_url,
-        "api_key": KEY,
-        "mode": "json_with_schema",
-        "timeout_s": 2.0,
-    }
-    values.update(changes)
-    return LLMConfig(**values)
+    return fake_config(base_url, **changes)
 
 
 def by_article(custom_id: str, body: dict[str, Any]) -> Behaviour:

@@ -34,8 +34,8 @@ from summarizer import (
 )
 from summarizer.prompts import Prompt, load_prompt
 
-from .fakeserver import FakeServer, answer_article, draft_json
-from .test_faults import ARTICLE, ARTICLES, KEY, assert_brief
+from .fakeserver import FakeServer, answer_article, draft_json, fake_config
+from .test_faults import ARTICLE, ARTICLES, assert_brief
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -54,15 +54,7 @@ def server() -> Iterator[FakeServer]:
 
 
 def config(base_url: str = "http://127.0.0.1:9/v1", **changes: Any) -> LLMConfig:
-    values: dict[str, Any] = {
-        "model": "fake",
-        "base_url": base_url,
-        "api_key": KEY,
-        "mode": "json_with_schema",
-        "timeout_s": 2.0,
-    }
-    values.update(changes)
-    return LLMConfig(**values)
+    return fake_config(base_url, **changes)
 
 
 def scripted(*articles: Article) -> ScriptedBackend:

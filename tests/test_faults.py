@@ -41,12 +41,14 @@ from summarizer.extract import EXTRACT_PROMPT, RUNAWAY_PENALTY
 
 from .fakeserver import (
     COMPLETION_TOKENS,
+    KEY,
     PROMPT_TOKENS,
     UNGROUNDED,
     FakeServer,
     bad_draft_json,
     draft_json,
     empty_choices,
+    fake_config,
     malformed,
     ok,
     reset,
@@ -55,7 +57,6 @@ from .fakeserver import (
     truncated,
 )
 
-KEY = "sk-test"
 ONE = Usage(prompt_tokens=PROMPT_TOKENS, completion_tokens=COMPLETION_TOKENS)
 TWO = ONE + ONE
 
@@ -131,17 +132,7 @@ def _render(record: logging.LogRecord) -> str:
 
 
 def config(server: FakeServer, **changes: Any) -> LLMConfig:
-    values: dict[str, Any] = {
-        "model": "fake",
-        "base_url": server.base_url,
-        "api_key": KEY,
-        "mode": "json_with_schema",
-        "timeout_s": 2.0,
-        "http_retries": 2,
-        "reasks": 1,
-    }
-    values.update(changes)
-    return LLMConfig(**values)
+    return fake_config(server.base_url, **changes)
 
 
 def extract(server: FakeServer, article: Article = ARTICLE, **changes: Any) -> Brief:

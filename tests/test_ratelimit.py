@@ -21,9 +21,10 @@ from .fakeserver import (
     FakeServer,
     answer_article,
     draft_json,
+    fake_config,
     ok,
 )
-from .test_faults import ARTICLE, ARTICLES, KEY
+from .test_faults import ARTICLE, ARTICLES
 
 
 class Clock:
@@ -206,15 +207,7 @@ def server() -> Iterator[FakeServer]:
 
 
 def config(server: FakeServer, **changes: object) -> LLMConfig:
-    values: dict[str, object] = {
-        "model": "fake",
-        "base_url": server.base_url,
-        "api_key": KEY,
-        "mode": "json_with_schema",
-        "timeout_s": 2.0,
-    }
-    values.update(changes)
-    return LLMConfig(**values)  # type: ignore[arg-type]
+    return fake_config(server.base_url, **changes)
 
 
 def test_the_backend_builds_its_limiter_from_the_config(server: FakeServer) -> None:

@@ -26,8 +26,8 @@ from summarizer.retry import (
     retry_headers,
 )
 
-from .fakeserver import Behaviour, FakeServer, draft_json, ok, status
-from .test_faults import ARTICLE, KEY, assert_brief
+from .fakeserver import Behaviour, FakeServer, draft_json, fake_config, ok, status
+from .test_faults import ARTICLE, assert_brief
 
 REQUEST = httpx2.Request("POST", "http://127.0.0.1/v1/chat/completions")
 
@@ -177,16 +177,7 @@ def server() -> Iterator[FakeServer]:
 
 
 def config(server: FakeServer, **changes: Any) -> LLMConfig:
-    values: dict[str, Any] = {
-        "model": "fake",
-        "base_url": server.base_url,
-        "api_key": KEY,
-        "mode": "json_with_schema",
-        "timeout_s": 2.0,
-        "http_retries": 2,
-    }
-    values.update(changes)
-    return LLMConfig(**values)
+    return fake_config(server.base_url, **changes)
 
 
 def test_the_openai_client_itself_does_not_retry(server: FakeServer) -> None:
