@@ -24,6 +24,7 @@ import sys
 import time
 import timeit
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -36,20 +37,11 @@ STAGES = [
     # (label, file suffix, function name): inclusive CPU time of that function
     ("whole extract()", "summarizer/extract.py", "extract"),
     ("  prompt build (messages)", "summarizer/extract.py", "messages"),
-    ("  instructor create, all of it", "instructor/v2/core/patch.py", "new_create_async"),
-    (
-        "    request prep (schema, kwargs)",
-        "instructor/v2/providers/openai/handlers.py",
-        "prepare_request",
-    ),
-    (
-        "    answer parse + validation",
-        "instructor/v2/providers/openai/handlers.py",
-        "parse_response",
-    ),
-    ("    openai SDK + httpx2 (+ our retry)", "summarizer/backend.py", "_send"),
+    ("  request prep (instructor handler)", "summarizer/backend.py", "_kwargs"),
+    ("  HTTP: openai client + transport", "summarizer/backend.py", "_post"),
+    ("  answer parse (instructor parser)", "summarizer/backend.py", "_parse"),
     ("  grounding + assembly", "summarizer/extract.py", "brief_from_draft"),
-    ("    assembly (incl. figure scan)", "summarizer/extract.py", "_assemble"),
+    ("    text figures (numbers.py)", "summarizer/numbers.py", "find_figures"),
 ]
 
 
@@ -86,29 +78,47 @@ def profile(articles: list[Article], config: LLMConfig) -> dict[str, float]:
             if func == name and file.endswith(suffix):
                 total = max(total, cumulative)
         out[label] = total / len(articles) * 1000
-    labels = [label for label, _, _ in STAGES]
-    rest = out[labels[2]] - out[labels[3]] - out[labels[4]] - out[labels[5]]
-    out["    instructor, the rest (hooks, retry)"] = rest
     return out
 
 
-def micro() -> dict[str, float]:
-    """Fixed per-request costs measured directly (no profiler), in ms."""
+def micro(config: LLMConfig) -> dict[str, float]:
+    """Per-request costs measured directly (no profiler), in ms."""
     from instructor.v2.core.response_model import prepare_response_model
     from instructor.v2.validation.async_validators import reject_async_validators
+    from loopback import answer
 
-    from summarizer.backend import _ready
+    from summarizer import Usage
+    from summarizer.backend import _completion, _ready
     from summarizer.schema import Draft
 
-    ready = _ready(Draft)
+    extractor = Extractor(config)
+    backend: Any = extractor.backend
+    article = Article(id="m", text=article_text(7))
+    messages = extractor.messages(article)
+    raw = answer(backend.request_body(messages, Draft))
+    completion = _completion(raw)
+    draft = backend.parse(completion, Draft)
 
     def ms(fn: object, number: int = 300) -> float:
         return timeit.timeit(fn, number=number) / number * 1000  # type: ignore[arg-type]
 
+    async def ground() -> None:
+        await extractor.brief_from_draft(article, draft, usage=Usage(), attempts=1)
+
     return {
-        "instructor's 4 async-validator walks": 4 * ms(lambda: reject_async_validators(ready)),
-        "avoided: per-call model wrap + 2 schemas": ms(lambda: prepare_response_model(Draft), 100)
-        + 2 * ms(lambda: Draft.model_json_schema(), 100),
+        "prompt build (messages)": ms(lambda: extractor.messages(article)),
+        "request prep (instructor handler)": ms(lambda: backend._kwargs(messages, Draft)),
+        "answer parse (completion + Draft)": ms(
+            lambda: backend.parse(_completion(raw), Draft), 1000
+        ),
+        "grounding + assembly": ms(lambda: asyncio.run(ground())),
+        # What instructor's patched create() did on every call and the backend's own
+        # loop around the same handlers does not: prepare the (already wrapped) model,
+        # walk it four times for async validators.
+        "avoided: create()'s per-call model prep": ms(
+            lambda: prepare_response_model(_ready(Draft)), 100
+        )
+        + 4 * ms(lambda: reject_async_validators(_ready(Draft))),
     }
 
 
@@ -116,20 +126,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--mode", default="json_with_schema")
+    parser.add_argument("--transport", default="aiohttp", choices=["aiohttp", "httpx"])
     parser.add_argument("--idle-n", type=int, default=50, help="articles with a 0.2 s server")
     args = parser.parse_args()
     articles = [Article(id=f"a{i}", text=article_text(i)) for i in range(args.n + 20)]
     with serve(0.0) as base_url:
-        config = LLMConfig(model="bench", base_url=base_url, api_key="x", mode=args.mode)
+        config = LLMConfig(
+            model="bench", base_url=base_url, api_key="x", mode=args.mode, transport=args.transport
+        )
         cpu = asyncio.run(timed(articles[20:], config))
         shares = profile(articles[20:], config)
     with serve(0.2) as base_url:
-        config = LLMConfig(model="bench", base_url=base_url, api_key="x", mode=args.mode)
+        config = config.replace(base_url=base_url)
         idle = sorted(x * 1000 for x in asyncio.run(timed(articles[20 : 20 + args.idle_n], config)))
     ms = sorted(x * 1000 for x in cpu)
     median = statistics.median(ms)
     whole = shares[STAGES[0][0]] or 1.0
-    print(f"client CPU per ~1k-token article, mode={args.mode}, n={args.n}")
+    print(
+        f"client CPU per ~1k-token article, mode={args.mode}, "
+        f"transport={args.transport}, n={args.n}"
+    )
     print(f"{'measure':<40} {'ms/article':>10} {'share':>6}")
     print(f"{'median (process_time, no profiler)':<40} {median:>10.2f} {'':>6}")
     print(f"{'p90':<40} {ms[int(len(ms) * 0.9)]:>10.2f} {'':>6}")
@@ -139,7 +155,7 @@ def main() -> None:
     for label, value in shares.items():
         print(f"{label:<40} {median * value / whole:>10.2f} {value / whole:>6.0%}")
     print("measured directly (timeit, no profiler)")
-    for label, value in micro().items():
+    for label, value in micro(config).items():
         print(f"{label:<40} {value:>10.2f} {'':>6}")
 
 

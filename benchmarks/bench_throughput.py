@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--mode", default="json_with_schema")
+    parser.add_argument("--transport", default="aiohttp", choices=["aiohttp", "httpx"])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rpm", type=int, default=2400, help="the rate-limited run (0: skip)")
     args = parser.parse_args()
@@ -59,7 +60,9 @@ def main() -> None:
     waves = -(-args.n // args.concurrency) * args.latency  # whole rounds of C requests
     rows = []
     with serve(args.latency) as base_url, tempfile.TemporaryDirectory() as tmp:
-        config = LLMConfig(model="bench", base_url=base_url, api_key="x", mode=args.mode)
+        config = LLMConfig(
+            model="bench", base_url=base_url, api_key="x", mode=args.mode, transport=args.transport
+        )
         asyncio.run(run(articles[:20], config, args.concurrency, None))  # warm-up
         runs: dict[str, list[tuple[float, float, int]]] = {"no cache": [], "cache, cold": []}
         runs["cache, rerun"] = []
@@ -88,7 +91,8 @@ def main() -> None:
             rows.append((name, served(base_url) - before, wall, cpu / args.n * 1000, bound))
     print(
         f"n={args.n} articles (~1k tokens), concurrency={args.concurrency}, "
-        f"latency={args.latency}s, mode={args.mode}, median of {args.repeat}"
+        f"latency={args.latency}s, mode={args.mode}, transport={args.transport}, "
+        f"median of {args.repeat}"
     )
     print(
         f"ideal = N*L/C = {ideal:.2f} s (rate-limited: the limiter's pace); whole rounds "

@@ -165,7 +165,7 @@ def article_text(seed: int, tokens: int = 1000) -> str:
     """A deterministic news-like article of about ``tokens`` tokens (~4.5 chars each)."""
     rng = random.Random(seed)
     pick = {k: v.split("|") for k, v in WORDS.items()}
-    sentences = []
+    sentences: list[str] = []
     while sum(len(s) for s in sentences) < tokens * 4.5:
         parts = [rng.choice(pick[k]) for k in ("who", "did", "what", "when", "tail")]
         sentences.append(f"{parts[0].capitalize()} {parts[1]} {parts[2]} {parts[3]}, {parts[4]}.")

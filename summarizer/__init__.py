@@ -10,7 +10,7 @@ Every item of a :class:`Brief` carries :class:`Span` evidence with
 from .backend import Backend, Completion, OpenAIBackend, ScriptedBackend
 from .batch import BatchJob, BatchResult, arun_batch, run_batch
 from .cache import Cache, default_cache_path
-from .config import LLMConfig, Mode
+from .config import LLMConfig, Mode, Transport
 from .consolidate import EventIndex, consolidate, consolidate_json, events_json
 from .costs import Price, RunStats, estimate_cost
 from .dates import resolve_date
@@ -124,6 +124,7 @@ __all__ = [
     "SummarizerError",
     "Topic",
     "TopicRecord",
+    "Transport",
     "Usage",
     "UsageError",
     "__version__",

@@ -14,13 +14,12 @@ Exit codes: 0 all articles done; 1 some articles failed (see ``failures.jsonl``)
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, get_args
 
@@ -281,33 +280,6 @@ class _Progress:
         )
 
 
-async def _extract_all(
-    extractor: Extractor,
-    articles: Sequence[Article],
-    concurrency: int,
-    on_done: Callable[[Article, Brief | SummarizerError], None],
-) -> list[Brief | SummarizerError]:
-    """Every article's brief or error, in input order; ``on_done`` is called as each finishes."""
-    gate = asyncio.Semaphore(max(1, concurrency))
-
-    async def one(index: int, article: Article) -> tuple[int, Brief | SummarizerError]:
-        async with gate:
-            try:
-                return index, await extractor.extract(article)
-            except SummarizerError as exc:
-                return index, exc
-
-    # Tasks are created in input order, so the gate lets articles in in that order
-    # (as_completed alone would start them in set order).
-    tasks = [asyncio.ensure_future(one(i, a)) for i, a in enumerate(articles)]
-    results: list[Brief | SummarizerError | None] = [None] * len(articles)
-    for finished in asyncio.as_completed(tasks):
-        index, result = await finished
-        results[index] = result
-        on_done(articles[index], result)
-    return [r for r in results if r is not None]
-
-
 def _show_progress(args: argparse.Namespace) -> bool:
     return not args.quiet and sys.stderr.isatty()
 
@@ -351,7 +323,9 @@ def _extract(args: argparse.Namespace) -> int:
             extractor = Extractor(config, cache=cache)
             with _Progress(len(articles), enabled=_show_progress(args)) as progress:
                 results = extractor.sync(
-                    lambda ex: _extract_all(ex, articles, args.concurrency, progress.done)
+                    lambda ex: ex.extract_many(
+                        articles, concurrency=args.concurrency, on_done=progress.done
+                    )
                 )
             if args.command == "run" and args.adjudicate:
                 # While the backend is up: the model settles the cases the rules leave open.

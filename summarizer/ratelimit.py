@@ -1,4 +1,8 @@
-"""A client-side limit on requests and tokens per minute.
+"""Client-side limits: requests and tokens per minute, and requests in flight.
+
+:class:`Slots` bounds the requests in flight (``--concurrency``): an article holds a slot
+only while its request is out, not while its answer is grounded, and its follow-up
+calls (re-asks) go before new articles' first calls.
 
 :class:`RateLimiter` keeps two token buckets, one for requests and one for tokens, each
 refilled continuously at ``limit / 60`` per second and holding at most ``burst_s``
@@ -31,11 +35,11 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["RateLimiter", "Reservation", "estimate_tokens"]
+__all__ = ["RateLimiter", "Reservation", "Slots", "estimate_tokens"]
 
 CHARS_PER_TOKEN = 4
 """A rough, deliberately pessimistic ratio for English text and JSON."""
@@ -237,3 +241,48 @@ class RateLimiter:
 def _resolve(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
+
+
+class Slots:
+    """At most ``n`` requests in flight on one event loop.
+
+    A slot freed is handed to the next waiter at once: first a follow-up call (a re-ask of
+    an article under way), else the longest-waiting first call, so work in progress is
+    finished before new work starts, and otherwise in arrival order.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.free = max(1, n)
+        self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (
+            deque(),  # follow-ups
+            deque(),  # first calls
+        )
+
+    @contextlib.asynccontextmanager
+    async def hold(self, *, follow_up: bool = False) -> AsyncIterator[None]:
+        """Hold a slot for the duration of the ``async with`` block."""
+        if self.free > 0:
+            self.free -= 1
+        else:
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            queue = self._waiting[0 if follow_up else 1]
+            queue.append(waiter)
+            try:
+                await waiter
+            except asyncio.CancelledError:
+                if waiter.cancelled():
+                    queue.remove(waiter)
+                else:  # handed a slot it will not use
+                    self._release()
+                raise
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        for queue in self._waiting:
+            if queue:
+                queue.popleft().set_result(None)  # the slot passes to it
+                return
+        self.free += 1

@@ -422,6 +422,8 @@ class FakeServer:
     """The fault-injecting server; a context manager (started on enter, stopped on exit)."""
 
     host: str = "127.0.0.1"
+    transport: str = "aiohttp"
+    """The client transport a test should use against this server (see ``fake_config``)."""
     requests: list[Seen] = field(default_factory=list)
     unscripted: int = 0
     _queue: deque[Behaviour] = field(default_factory=deque)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import json
@@ -17,8 +16,8 @@ from typing import Any
 import pytest
 
 import summarizer.local
-from summarizer import Article, Brief, EventRecord, InputError, SummarizerError
-from summarizer.cli import _extract_all, main
+from summarizer import Brief, EventRecord
+from summarizer.cli import main
 
 from .conftest import REPO, SEEDS
 from .replay import REPLAY_URL, replaying_seeds
@@ -222,52 +221,8 @@ def test_help_reads_well(capsys: pytest.CaptureFixture[str]) -> None:
         assert needle in text
 
 
-class _Staggered:
-    """An extractor stand-in whose first articles finish last."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.started: list[str] = []
-
-    async def extract(self, article: Article) -> Brief:
-        self.started.append(article.id)
-        index = int(article.id)
-        await asyncio.sleep(0.01 * (self.n - index))
-        if index == 2:
-            raise InputError("bad", article_id=article.id)
-        from .test_render import make_brief
-
-        return make_brief().model_copy(update={"article_id": article.id})
-
-
-def test_extract_all_reports_completions_and_keeps_input_order() -> None:
-    articles = [Article(id=str(i), text="x") for i in range(5)]
-    finished: list[str] = []
-
-    def on_done(article: Article, result: Brief | SummarizerError) -> None:
-        finished.append(article.id)
-
-    results = asyncio.run(
-        _extract_all(_Staggered(5), articles, 5, on_done)  # type: ignore[arg-type]
-    )
-    assert finished == ["4", "3", "2", "1", "0"]  # as they completed
-    assert [getattr(r, "article_id", None) for r in results] == ["0", "1", "2", "3", "4"]
-    assert isinstance(results[2], InputError)
-    assert all(isinstance(r, Brief) for i, r in enumerate(results) if i != 2)
-
-
 def test_event_records_in_the_run_are_valid(seed_run: Run) -> None:
     data = json.loads((seed_run.out / "events.json").read_text())
     events = [EventRecord.model_validate(item) for item in data]
     partition = sorted(sorted(a[:3] for a in e.articles) for e in events)
     assert partition == [["000", "002"], ["001"], ["003"], ["004"]]
-
-
-def test_extract_all_one_at_a_time_goes_in_input_order() -> None:
-    articles = [Article(id=str(i), text="x") for i in range(6)]
-    extractor = _Staggered(6)
-    finished: list[str] = []
-    asyncio.run(
-        _extract_all(extractor, articles, 1, lambda a, r: finished.append(a.id))  # type: ignore[arg-type]
-    )
-    assert extractor.started == finished == ["0", "1", "2", "3", "4", "5"]

@@ -13,6 +13,7 @@ import pytest
 from summarizer import (
     Article,
     Brief,
+    Completion,
     Extractor,
     InputError,
     OutputError,
@@ -260,6 +261,97 @@ def test_many_articles_keep_order_and_failures_stay_in_place(article: Article) -
     assert isinstance(results[0], Brief) and results[0].article_id == "000"
     assert isinstance(results[1], InputError) and results[1].article_id == "blank"
     assert isinstance(results[2], Brief) and results[2].article_id == "again"
+
+
+class Paced:
+    """A backend whose answers take a set time per article; it logs every call and counts
+    the calls in flight. ``replies[key]`` answers, in order, the calls for the article
+    whose text holds ``KEY-<key>``."""
+
+    model = "paced"
+
+    def __init__(self, replies: dict[str, list[dict[str, Any]]], delays: dict[str, float]):
+        self.replies, self.delays = replies, delays
+        self.log: list[tuple[str, str]] = []
+        self.in_flight = self.peak = 0
+
+    async def complete(
+        self, messages: Any, response_model: Any, *, penalty: float | None = None
+    ) -> Completion[Any]:
+        key = next(k for k in self.replies if f"KEY-{k}." in messages[1]["content"])
+        self.log.append((key, "reask" if len(messages) > 2 else "first"))
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await asyncio.sleep(self.delays.get(key, 0.01))
+        finally:
+            self.in_flight -= 1
+        reply = self.replies[key].pop(0)
+        usage = Usage(prompt_tokens=10, completion_tokens=5)
+        return Completion(response_model.model_validate(reply), usage, json.dumps(reply))
+
+
+def keyed(article: Article, key: str) -> Article:
+    return Article(id=key, text=f"{article.text}\nRef KEY-{key}.")
+
+
+def test_many_articles_report_completions_as_they_happen(article: Article) -> None:
+    keys = ["0", "1", "2", "3", "4"]
+    backend = Paced(
+        {k: [draft()] for k in keys}, {k: 0.01 * (5 - int(k)) for k in keys}
+    )  # the first articles finish last
+    articles = [keyed(article, k) for k in keys]
+    articles[2] = Article(id="2", text=" ")  # fails at once
+    finished: list[str] = []
+    results = asyncio.run(
+        Extractor(backend=backend).extract_many(
+            articles, concurrency=5, on_done=lambda a, r: finished.append(a.id)
+        )
+    )
+    assert finished == ["2", "4", "3", "1", "0"]  # as they completed
+    assert [getattr(r, "article_id", None) for r in results] == keys  # input order
+    assert isinstance(results[2], InputError)
+    assert all(isinstance(r, Brief) for i, r in enumerate(results) if i != 2)
+
+
+def test_concurrency_bounds_the_requests_in_flight(article: Article) -> None:
+    keys = [str(i) for i in range(12)]
+    backend = Paced({k: [draft()] for k in keys}, {})
+    articles = [keyed(article, k) for k in keys]
+    for concurrency in (1, 4):
+        backend.replies, backend.log, backend.peak = {k: [draft()] for k in keys}, [], 0
+        results = asyncio.run(
+            Extractor(backend=backend).extract_many(articles, concurrency=concurrency)
+        )
+        assert all(isinstance(r, Brief) for r in results)
+        assert backend.peak == concurrency
+        assert [k for k, _ in backend.log] == keys  # first calls in input order
+
+
+def test_a_reask_goes_before_articles_not_yet_started(article: Article) -> None:
+    ungrounded = [{"label": "lunar ferry", "evidence": "a lunar ferry crossed the bay"}]
+    backend = Paced(
+        {
+            "a": [draft(topics=ungrounded), {"fixes": []}],
+            "b": [draft()],
+            "c": [draft()],
+            "d": [draft()],
+        },
+        {},
+    )
+    articles = [keyed(article, k) for k in "abcd"]
+    results = asyncio.run(Extractor(backend=backend).extract_many(articles, concurrency=1))
+    assert all(isinstance(r, Brief) for r in results)
+    # a's slot is freed while its answer is grounded, so b starts; a's re-ask then goes
+    # before c and d, which have not started.
+    assert backend.log == [
+        ("a", "first"),
+        ("b", "first"),
+        ("a", "reask"),
+        ("c", "first"),
+        ("d", "first"),
+    ]
+    assert backend.peak == 1
 
 
 def test_sync_api_works_inside_a_running_event_loop(article: Article) -> None:
