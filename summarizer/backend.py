@@ -38,11 +38,13 @@ import asyncio
 import functools
 import json
 import logging
+import ssl
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, Protocol, TypeVar
 
+import httpx2
 import instructor
 import openai
 import tenacity
@@ -133,7 +135,7 @@ def _raw_text(completion: Any) -> str:
 
 class _SchemaOnce:
     """Mixin: the default JSON schema of a model class, generated once (pydantic builds
-    it anew on every call, and instructor asks for it on every request: ~1 ms each)."""
+    it anew on every call, and instructor's handlers ask for it on every request: ~1 ms)."""
 
     _schema_json: str | None = None
 
@@ -182,8 +184,8 @@ def _body(kwargs: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]
 
 
 class _Redact(logging.Filter):
-    """Replaces API keys in the log records of the libraries we drive (instructor logs a
-    failed call's error text, which a server may have filled with the key it was sent)."""
+    """Replaces API keys in the log records of the libraries we drive (an error text a
+    library logs may hold the key a server echoed back)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -210,7 +212,8 @@ def _redact_in_logs(secret: str) -> None:
 
 
 class OpenAIBackend:
-    """Any OpenAI-compatible chat completions server, through instructor.
+    """Any OpenAI-compatible chat completions server, through the ``openai`` client and
+    instructor's handlers.
 
     ``limiter`` replaces the one built from ``config.rpm``/``config.tpm``; pass the same
     limiter to several backends to share one account's limits between them.
@@ -472,8 +475,19 @@ def _transport(config: LLMConfig) -> dict[str, Any]:
     """The ``openai`` client's HTTP client for ``config.transport`` (the SDK's aiohttp one
     spends ~0.6 ms less CPU per request than its default httpx one; benchmarks/)."""
     if config.transport == "aiohttp":
-        return {"http_client": openai.DefaultAioHttpClient(timeout=config.timeout_s)}
-    return {}
+        client: Any = openai.DefaultAioHttpClient(timeout=config.timeout_s, verify=_tls())
+    else:
+        client = openai.DefaultAsyncHttpxClient(timeout=config.timeout_s, verify=_tls())
+    return {"http_client": client}
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The TLS settings of every client, as the SDK would build them (CA bundle, the
+    ``SSL_CERT_FILE``/``SSL_CERT_DIR`` environment), built once: loading the CA bundle
+    takes 20-40 ms, which a client per event loop would otherwise pay every time (the
+    sync API runs a loop per call; a run's first requests waited for it)."""
+    return httpx2.create_ssl_context()
 
 
 class _Unusable(Exception):

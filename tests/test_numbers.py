@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from summarizer.numbers import find_figures
@@ -43,3 +45,17 @@ def test_counted_quantities(text: str, expected: list[tuple[str, str, str | None
 )
 def test_years_dates_ordinals_and_names_are_not_figures(text: str) -> None:
     assert find_figures(text) == []
+
+
+def test_the_fast_scan_finds_what_a_full_scan_finds() -> None:
+    # find_figures runs the pattern only at numbers (and a qualifier right before one);
+    # it must find exactly what running it at every character finds.
+    from summarizer.numbers import _FIGURE, _matches
+    from tests.conftest import SEEDS
+
+    rng = random.Random(5)
+    alphabet = "0123456789 ,.$€£-about over some up to people percent%\nMx"
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(3000)]
+    for text in texts:
+        assert [m.span() for m in _matches(text)] == [m.span() for m in _FIGURE.finditer(text)]
