@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from summarizer import Brief, Extractor, LLMConfig, OpenAIBackend, RateLimiter
-from summarizer.ratelimit import Reservation, estimate_tokens
+from summarizer.ratelimit import Reservation, Slots, estimate_tokens
 
 from .fakeserver import (
     COMPLETION_TOKENS,
@@ -238,3 +238,63 @@ def test_the_limiter_is_shared_by_concurrent_articles_and_keeps_input_order(
     assert limiter.levels()[0] == 1000.0 - len(ARTICLES)
     assert all(isinstance(r, Brief) and not r.diagnostics.dropped for r in results)
     assert [getattr(r, "article_id", None) for r in results] == [a.id for a in ARTICLES]
+
+
+# ---------------------------------------------------------------------------
+# Slots: requests in flight
+# ---------------------------------------------------------------------------
+
+
+def test_slots_serve_follow_ups_first_and_survive_cancelled_waiters() -> None:
+    async def scenario() -> list[str]:
+        slots, order = Slots(1), []
+        release = asyncio.Event()
+
+        async def use(name: str, *, follow_up: bool = False, hold: bool = False) -> None:
+            async with slots.hold(follow_up=follow_up):
+                order.append(name)
+                if hold:
+                    await release.wait()
+
+        holder = asyncio.create_task(use("a", hold=True))
+        await asyncio.sleep(0)
+        waiters = [asyncio.create_task(use(n)) for n in ("b", "c")]
+        gone = asyncio.create_task(use("x"))  # cancelled while it waits
+        follow = asyncio.create_task(use("a-reask", follow_up=True))
+        await asyncio.sleep(0)
+        gone.cancel()
+        release.set()
+        await asyncio.gather(holder, *waiters, follow, gone, return_exceptions=True)
+        assert slots.free == 1  # every slot came back
+        async with slots.hold():  # and is free at once
+            order.append("d")
+        return order
+
+    assert asyncio.run(asyncio.wait_for(scenario(), 5)) == ["a", "a-reask", "b", "c", "d"]
+
+
+def test_a_slot_handed_to_a_cancelled_waiter_is_passed_on() -> None:
+    async def scenario() -> tuple[int, list[str]]:
+        slots, used = Slots(1), []
+        first = asyncio.Event()
+        tasks: list[asyncio.Task[None]] = []
+
+        async def hold_then_release() -> None:
+            async with slots.hold():
+                await first.wait()
+            # The slot was just handed to tasks[0], which has not run yet: cancel it.
+            tasks[0].cancel()
+
+        async def wait_for_slot(name: str) -> None:
+            async with slots.hold():
+                used.append(name)
+
+        holder = asyncio.create_task(hold_then_release())
+        await asyncio.sleep(0)
+        tasks += [asyncio.create_task(wait_for_slot(n)) for n in ("victim", "next")]
+        await asyncio.sleep(0)
+        first.set()
+        await asyncio.gather(holder, *tasks, return_exceptions=True)
+        return slots.free, used
+
+    assert asyncio.run(asyncio.wait_for(scenario(), 5)) == (1, ["next"])  # a lost slot: hangs
