@@ -35,11 +35,12 @@ re-ask here: the caller decides).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import logging
 import ssl
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, Protocol, TypeVar
@@ -228,7 +229,7 @@ class OpenAIBackend:
         if len(config.api_key) >= 6:
             _redact_in_logs(config.api_key)
         self._handlers: Any = mode_registry.get_handlers(Provider.OPENAI, _MODES[config.mode])
-        self._clients: dict[int, tuple[asyncio.AbstractEventLoop, openai.AsyncOpenAI]] = {}
+        self._clients: dict[int, tuple[asyncio.AbstractEventLoop, openai.AsyncOpenAI, Any]] = {}
 
     @property
     def model(self) -> str:
@@ -239,7 +240,8 @@ class OpenAIBackend:
 
     def _http(self) -> openai.AsyncOpenAI:
         # An async HTTP pool belongs to one event loop; the sync API runs a private loop
-        # per call, so keep one client per live loop (and close it with :meth:`aclose`).
+        # per call, so keep one client per live loop. It is closed by :meth:`aclose`, or
+        # else when its loop is shut down by ``asyncio.run`` (see :func:`_closed_with_loop`).
         loop = asyncio.get_running_loop()
         entry = self._clients.get(id(loop))
         if entry is None or entry[0] is not loop:
@@ -250,7 +252,10 @@ class OpenAIBackend:
                 max_retries=0,  # the one HTTP retry layer is self.retry (see _post)
                 **_transport(self.config),
             )
-            entry = (loop, client)
+            closer = _closed_with_loop(client, self._clients, id(loop))
+            with contextlib.suppress(StopAsyncIteration, StopIteration):
+                closer.asend(None).send(None)  # run it to its yield: now the loop knows it
+            entry = (loop, client, closer)
             self._clients[id(loop)] = entry
         return entry[1]
 
@@ -261,9 +266,9 @@ class OpenAIBackend:
 
     async def aclose(self) -> None:
         """Close the HTTP client of the running event loop (clients of other loops stay)."""
-        entry = self._clients.pop(id(asyncio.get_running_loop()), None)
+        entry = self._clients.get(id(asyncio.get_running_loop()))
         if entry is not None:
-            await entry[1].close()
+            await entry[2].aclose()  # closes the client and forgets it
 
     def _request_options(self, penalty: float | None) -> dict[str, Any]:
         cfg = self.config
@@ -469,6 +474,21 @@ class OpenAIBackend:
             error.message = error.message.replace(key, "***")
             error.args = (error.message,)
         return error
+
+
+async def _closed_with_loop(
+    client: openai.AsyncOpenAI, clients: dict[int, Any], key: int
+) -> AsyncGenerator[None, None]:
+    """Holds ``client`` open until closed: by ``aclose()`` on this generator, or by the
+    event loop, whose ``shutdown_asyncgens()`` (run by ``asyncio.run`` on the way out)
+    closes every async generator it has seen start. So an ``Extractor`` used from async
+    code and never closed leaves no connection open (aiohttp would warn about it)."""
+    try:
+        yield
+    finally:
+        if clients.get(key, (None, None))[1] is client:
+            del clients[key]
+        await client.close()
 
 
 def _transport(config: LLMConfig) -> dict[str, Any]:

@@ -15,6 +15,8 @@ Retry layers under test (see :mod:`summarizer.backend`):
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
 import logging
 import time
@@ -30,6 +32,7 @@ from summarizer import (
     Brief,
     Extractor,
     LLMConfig,
+    OpenAIBackend,
     OutputError,
     RunawayOutputError,
     SummarizerError,
@@ -561,3 +564,21 @@ def test_prompt_injection_stays_inside_the_article_delimiters(server: FakeServer
     assert user["content"][start:end] == f"<article>\n{masked}\n"
     assert injection not in user["content"]
     assert user["content"] == prompt.render_user(article=masked)
+
+
+def test_a_client_never_closed_is_closed_with_its_event_loop(server: FakeServer) -> None:
+    # An Extractor used from async code and never closed: asyncio.run's shutdown of the
+    # loop's async generators closes the backend's HTTP client (aiohttp would warn, and
+    # warnings are errors here).
+    server.script(ok(draft_json(ARTICLE)))
+    backend = OpenAIBackend(config(server))
+
+    async def forgetful() -> tuple[Brief, int]:
+        brief = await Extractor(backend=backend).extract(ARTICLE)
+        return brief, len(backend._clients)
+
+    brief, open_while_running = asyncio.run(forgetful())
+    assert_brief(brief)
+    assert open_while_running == 1
+    assert backend._clients == {}
+    gc.collect()
