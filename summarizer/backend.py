@@ -167,10 +167,6 @@ def _prepared(model: type[BaseModel]) -> Any:
     return prepare_response_model(_ready(model))
 
 
-def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
-    return _ready(model).model_json_schema()
-
-
 _NOT_IN_BODY = ("extra_body", "extra_headers", "extra_query", "timeout")
 _NOT_FIT = (ValidationError, json.JSONDecodeError, ResponseParsingError)
 """What instructor's parsers raise for an answer that does not fit: worth a re-ask."""
@@ -305,10 +301,11 @@ class OpenAIBackend:
         if self._handlers.message_converter is not None:
             prepared["messages"] = self._handlers.message_converter(prepared["messages"])
         if self.config.mode == "json_with_schema":
-            # llama.cpp's form of a schema-constrained answer replaces instructor's.
+            # llama.cpp's form of a schema-constrained answer replaces instructor's (the
+            # same schema, which the handler has just generated).
             prepared["response_format"] = {
                 "type": "json_object",
-                "schema": _json_schema(response_model),
+                "schema": prepared["response_format"]["json_schema"]["schema"],
             }
         return prepared
 
@@ -377,7 +374,7 @@ class OpenAIBackend:
 
     def _parse(self, completion: Any, response_model: type[T]) -> T:
         if not isinstance(completion, ChatCompletion):
-            raise _Unusable("the server's response is not a JSON chat completion")
+            raise _NotACompletion("the server's response is not a JSON chat completion")
         if not completion.choices:
             raise _Unusable("the server's response has no choices (no answer)")
         value: T = self._handlers.response_parser(
@@ -453,12 +450,12 @@ class OpenAIBackend:
         state.usage = state.usage + _usage_of(completion)
         try:
             state.value = self._parse(completion, response_model)
-        except _Unusable as exc:
-            if isinstance(completion, ChatCompletion):  # no choices: nothing to ask again
-                raise self._scrub(
-                    BackendError(str(exc), attempts=state.calls, usage=state.usage)
-                ) from None
+        except _NotACompletion as exc:  # a garbled body: ask again, unchanged
             raise _Retry(exc) from None
+        except _Unusable as exc:  # no choices: nothing to ask again
+            raise self._scrub(
+                BackendError(str(exc), attempts=state.calls, usage=state.usage)
+            ) from None
         except IncompleteOutputException:
             raise self._runaway(completion, attempts=state.calls, usage=state.usage) from None
         except _NOT_FIT as exc:
@@ -512,6 +509,10 @@ def _tls() -> ssl.SSLContext:
 
 class _Unusable(Exception):
     """The server's response is not an answer to judge."""
+
+
+class _NotACompletion(_Unusable):
+    """The server's response is not even a chat completion (asked again unchanged)."""
 
 
 class _Retry(Exception):
