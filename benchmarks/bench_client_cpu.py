@@ -88,8 +88,8 @@ def micro(config: LLMConfig) -> dict[str, float]:
     from loopback import answer
 
     from summarizer import Usage
-    from summarizer.backend import _completion, _ready
-    from summarizer.schema import Draft
+    from summarizer.llm.backend import _completion, _ready
+    from summarizer.extract.schema import Draft
 
     extractor = Extractor(config)
     backend: Any = extractor.backend

@@ -7,14 +7,17 @@ Every item of a :class:`Brief` carries :class:`Span` evidence with
 ``article.text[span.start:span.end] == span.text``.
 """
 
-from .backend import Backend, Completion, OpenAIBackend, ScriptedBackend
-from .batch import BatchJob, BatchResult, arun_batch, run_batch
-from .cache import Cache, default_cache_path
-from .config import LLMConfig, Mode, Transport
-from .consolidate import EventIndex, consolidate, consolidate_json, events_json
-from .costs import Price, RunStats, estimate_cost
-from .dates import resolve_date
-from .errors import (
+from typing import Any
+
+from summarizer import _compat
+from summarizer.llm.backend import Backend, Completion, OpenAIBackend
+from summarizer.extract.batch import BatchJob, BatchResult, arun_batch, run_batch
+from summarizer.extract.cache import Cache, default_cache_path
+from summarizer.llm.config import LLMConfig, Mode, Transport
+from summarizer.events.consolidate import EventIndex, consolidate, consolidate_json, events_json
+from summarizer.llm.costs import Price, RunStats, estimate_cost
+from summarizer.extract.dates import resolve_date
+from summarizer.errors import (
     BackendError,
     ConfigError,
     InputError,
@@ -26,15 +29,15 @@ from .errors import (
     SummarizerError,
     UsageError,
 )
-from .export import briefs_frame, commitments_frame, events_frame, participants_frame
-from .extract import Extractor, aextract_brief, aextract_briefs, extract_brief, extract_briefs
-from .ground import Aligner, align
-from .inputs import load_articles
-from .local import ensure_model, local_server
-from .pipeline import RunResult, asummarize, summarize
-from .prompts import Prompt, load_prompt
-from .ratelimit import RateLimiter
-from .render import (
+from summarizer.output.export import briefs_frame, commitments_frame, events_frame, participants_frame
+from summarizer.extract.extractor import Extractor, aextract_brief, aextract_briefs, extract_brief, extract_briefs
+from summarizer.extract.ground import Aligner, align
+from summarizer.inputs import load_articles
+from summarizer.llm.local import ensure_model, local_server
+from summarizer.pipeline import RunResult, asummarize, summarize
+from summarizer.extract.prompts import Prompt, load_prompt
+from summarizer.llm.ratelimit import RateLimiter
+from summarizer.output.render import (
     anchor_id,
     brief_html,
     brief_markdown,
@@ -43,7 +46,7 @@ from .render import (
     events_markdown,
     report_html,
 )
-from .types import (
+from summarizer.types import (
     Adjudication,
     Article,
     Brief,
@@ -71,7 +74,13 @@ from .types import (
     Usage,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+_compat.install()
+
+
+def __getattr__(name: str) -> Any:  # moved in 0.2, for one release
+    return _compat.moved_attribute(__name__, name, {"ScriptedBackend": "summarizer.testing"})
 
 __all__ = [
     "Adjudication",
@@ -118,7 +127,6 @@ __all__ = [
     "RunResult",
     "RunStats",
     "RunawayOutputError",
-    "ScriptedBackend",
     "SourceSpan",
     "Span",
     "SummarizerError",

@@ -37,16 +37,16 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .adjudicate import LLMAdjudicator
-from .cache import Cache
-from .config import LLMConfig, Mode
-from .consolidate import consolidate, events_json
-from .costs import RunStats
-from .errors import ConfigError, LocalModelError, SummarizerError, UsageError
-from .extract import Extractor
-from .inputs import load_articles
-from .render import report_html
-from .types import Article, Brief, EventRecord
+from summarizer.events.adjudicate import LLMAdjudicator
+from summarizer.extract.cache import Cache
+from summarizer.llm.config import LLMConfig, Mode
+from summarizer.events.consolidate import consolidate, events_json
+from summarizer.llm.costs import RunStats
+from summarizer.errors import ConfigError, LocalModelError, SummarizerError, UsageError
+from summarizer.extract.extractor import Extractor
+from summarizer.inputs import load_articles
+from summarizer.output.render import report_html
+from summarizer.types import Article, Brief, EventRecord
 
 __all__ = ["main"]
 
@@ -207,7 +207,7 @@ def _backend_config(args: argparse.Namespace) -> Iterator[LLMConfig]:
         args.base_url or args.model or env.get("SUMMARIZER_MODEL") or env.get("OPENAI_BASE_URL")
     )
     if args.local or not remote:
-        from .local import local_server
+        from summarizer.llm.local import local_server
 
         if not args.quiet:
             print("starting the embedded model server ...", file=sys.stderr)
@@ -497,7 +497,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _local(args: argparse.Namespace) -> int:
-    from .local import ensure_model, serve
+    from summarizer.llm.local import ensure_model, serve
 
     if args.local_command == "fetch":
         print(ensure_model())

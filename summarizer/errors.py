@@ -21,7 +21,7 @@ An API key never appears in a message.
 
 from __future__ import annotations
 
-from .types import Usage
+from summarizer.types import Usage
 
 __all__ = [
     "BackendError",

@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .consolidate import consolidate, group_articles
-from .entities import parse_name, rule_same_entity
-from .group import TfidfCorpus, extract_features, tokenize
-from .types import Article, Brief, EventRecord
+from summarizer.events.consolidate import consolidate, group_articles
+from summarizer.events.entities import parse_name, rule_same_entity
+from summarizer.events.group import TfidfCorpus, extract_features
+from summarizer.text import tokenize
+from summarizer.types import Article, Brief, EventRecord
 
 __all__ = [
     "BCubed",

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .errors import InputError
-from .types import Article
+from summarizer.errors import InputError
+from summarizer.types import Article
 
 __all__ = [
     "MAX_ARTICLE_CHARS",

@@ -10,15 +10,16 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .adjudicate import LLMAdjudicator
-from .backend import Backend
-from .cache import Cache
-from .config import LLMConfig
-from .consolidate import consolidate
-from .costs import RunStats
-from .errors import SummarizerError
-from .extract import Extractor, run_sync
-from .types import Article, Brief, EventRecord, Usage
+from summarizer.events.adjudicate import LLMAdjudicator
+from summarizer.llm.backend import Backend
+from summarizer.extract.cache import Cache
+from summarizer.llm.config import LLMConfig
+from summarizer.events.consolidate import consolidate
+from summarizer.llm.costs import RunStats
+from summarizer.errors import SummarizerError
+from summarizer.extract.extractor import Extractor
+from summarizer.sync import run_sync
+from summarizer.types import Article, Brief, EventRecord, Usage
 
 __all__ = ["RunResult", "asummarize", "summarize"]
 

@@ -247,13 +247,13 @@ class Brief(_Frozen):
         return [span for spans in items for span in spans]
 
     def _repr_html_(self) -> str:
-        """Notebook view: the brief as an HTML card (see :func:`summarizer.render.brief_html`)."""
-        from .render import brief_html
+        """Notebook view: the brief as an HTML card (see :func:`summarizer.output.render.brief_html`)."""
+        from summarizer.output.render import brief_html
 
         return brief_html(self)
 
     def _repr_markdown_(self) -> str:
-        from .render import brief_markdown
+        from summarizer.output.render import brief_markdown
 
         return brief_markdown(self)
 
@@ -381,13 +381,13 @@ class EventRecord(_Frozen):
     adjudications: list[Adjudication] = Field(default_factory=list)
 
     def _repr_html_(self) -> str:
-        """Notebook view: the record as HTML (see :func:`summarizer.render.event_html`)."""
-        from .render import event_html
+        """Notebook view: the record as HTML (see :func:`summarizer.output.render.event_html`)."""
+        from summarizer.output.render import event_html
 
         return event_html(self)
 
     def _repr_markdown_(self) -> str:
-        from .render import event_markdown
+        from summarizer.output.render import event_markdown
 
         return event_markdown(self)
 

@@ -83,7 +83,7 @@ def vcr_cassette_dir() -> str:
 @pytest.fixture(scope="session")
 def model_config(record_mode: str | None) -> Iterator[LLMConfig]:
     """The embedded model's config: a live server when recording, else a replay address."""
-    from summarizer.local import local_config, local_server
+    from summarizer.llm.local import local_config, local_server
 
     if record_mode in (None, "none"):
         yield local_config("http://127.0.0.1:9/v1")  # never reached: replay only

@@ -14,7 +14,7 @@ def _install_replay() -> None:
     import vcr
 
     import summarizer
-    import summarizer.local
+    import summarizer.llm.local
 
     def as_json(body: object) -> object:
         if isinstance(body, bytes):
@@ -40,10 +40,10 @@ def _install_replay() -> None:
     @contextlib.contextmanager
     def local_server(model_path: object = None, **kwargs: object):  # type: ignore[no-untyped-def]
         assert cassette is not None  # keeps the replay alive as long as this function
-        yield summarizer.local.local_config("http://127.0.0.1:9/v1")
+        yield summarizer.llm.local.local_config("http://127.0.0.1:9/v1")
 
     summarizer.local_server = local_server  # type: ignore[assignment]
-    summarizer.local.local_server = local_server  # type: ignore[assignment]
+    summarizer.llm.local.local_server = local_server  # type: ignore[assignment]
 
 
 _install_replay()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from summarizer import BackendError, ScriptedBackend
-from summarizer.adjudicate import LLMAdjudicator
-from summarizer.consolidate import describe_event
+from summarizer import BackendError
+from summarizer.testing import ScriptedBackend
+from summarizer.events.adjudicate import LLMAdjudicator
+from summarizer.events.consolidate import describe_event
 from summarizer.types import Article
 
 

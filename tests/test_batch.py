@@ -29,8 +29,8 @@ from summarizer import (
     ScriptedBackend,
     run_batch,
 )
-from summarizer.batch import batch_requests
-from summarizer.schema import Draft
+from summarizer.extract.batch import batch_requests
+from summarizer.extract.schema import Draft
 
 from .fakebatch import FakeBatchServer
 from .fakeserver import (

@@ -32,7 +32,7 @@ from summarizer import (
     extract_briefs,
     summarize,
 )
-from summarizer.prompts import Prompt, load_prompt
+from summarizer.extract.prompts import Prompt, load_prompt
 
 from .fakeserver import FakeServer, answer_article, draft_json, fake_config
 from .test_faults import ARTICLE, ARTICLES, assert_brief
@@ -130,7 +130,7 @@ def test_a_changed_prompt_or_schema_changes_the_key(monkeypatch: pytest.MonkeyPa
     edited = Prompt(id=base.id, system=base.system + " ", user=base.user, hash="0123456789abcdef")
     assert key(prompt=edited) != key()
     before = key()
-    monkeypatch.setattr("summarizer.extract.SCHEMA_VERSION", "draft-999")
+    monkeypatch.setattr("summarizer.extract.extractor.SCHEMA_VERSION", "draft-999")
     assert key() != before
 
 
@@ -278,7 +278,7 @@ def test_run_stats_count_a_cached_run_as_free(cache: Cache) -> None:
 WRITER = textwrap.dedent(
     """
     import sys
-    from summarizer.cache import Cache
+    from summarizer.extract.cache import Cache
     from summarizer.types import Brief
 
     path, template = sys.argv[1], sys.argv[2]

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from summarizer import Brief, Extractor, LLMConfig
-from summarizer.extract import EXTRACT_PROMPT
-from summarizer.prompts import load_prompt
+from summarizer.extract.extractor import EXTRACT_PROMPT
+from summarizer.extract.prompts import load_prompt
 
 from .conftest import CASSETTES, SCRUBBED_HEADERS, SEEDS, seed
 

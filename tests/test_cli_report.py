@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-import summarizer.local
+import summarizer.llm.local
 from summarizer import Brief, EventRecord
 from summarizer.cli import main
 
@@ -28,14 +28,14 @@ SEED_002 = next(p for p in SEEDS if p.name.startswith("002"))
 
 @contextlib.contextmanager
 def _no_server(model_path: Path | None = None, **kwargs: Any) -> Iterator[Any]:
-    yield summarizer.local.local_config(REPLAY_URL)
+    yield summarizer.llm.local.local_config(REPLAY_URL)
 
 
 @contextlib.contextmanager
 def replayed(tmp: Path) -> Iterator[None]:
     """The CLI's --local backend answered from the seed cassettes."""
     with pytest.MonkeyPatch.context() as mp, replaying_seeds(tmp):
-        mp.setattr(summarizer.local, "local_server", _no_server)
+        mp.setattr(summarizer.llm.local, "local_server", _no_server)
         yield
 
 

@@ -1,4 +1,4 @@
-"""Tests for summarizer.config: secrets never shown, explicit env mapping, validation."""
+"""Tests for summarizer.llm.config: secrets never shown, explicit env mapping, validation."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from summarizer.backend import OpenAIBackend
-from summarizer.config import OPENAI_BASE_URL, LLMConfig
+from summarizer.llm.backend import OpenAIBackend
+from summarizer.llm.config import OPENAI_BASE_URL, LLMConfig
 from summarizer.errors import ConfigError, UsageError
 
 SECRET = "sk-test-SECRET123"

@@ -16,8 +16,8 @@ from summarizer import (
     extract_briefs,
     summarize,
 )
-from summarizer.costs import PRICES, price_of
-from summarizer.local import local_config
+from summarizer.llm.costs import PRICES, price_of
+from summarizer.llm.local import local_config
 
 from .fakeserver import draft_json
 from .test_faults import ARTICLES

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from summarizer.dates import resolve_date, weekday_of
+from summarizer.extract.dates import resolve_date, weekday_of
 
 # Wednesday, 24 September 2025.
 PUBLISHED = dt.date(2025, 9, 24)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from summarizer import Brief
-from summarizer.local import DEFAULT_MODEL_ALIAS
+from summarizer.llm.local import DEFAULT_MODEL_ALIAS
 
 from .conftest import SEEDS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from summarizer.entities import (
+from summarizer.events.entities import (
     EntityMention,
     canonical_country,
     canonical_key,

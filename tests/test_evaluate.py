@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.consolidate import consolidate, consolidate_json
+from summarizer.events.consolidate import consolidate, consolidate_json
 from summarizer.evaluate import (
     baseline_partition,
     bcubed,

@@ -15,7 +15,7 @@ from summarizer import (
     events_frame,
     participants_frame,
 )
-from summarizer.export import (
+from summarizer.output.export import (
     BRIEF_COLUMNS,
     COMMITMENT_COLUMNS,
     EVENT_COLUMNS,

@@ -23,7 +23,7 @@ from summarizer import (
     extract_brief,
     extract_briefs,
 )
-from summarizer.assemble import quoted_regions
+from summarizer.extract.assemble import quoted_regions
 
 SEED = Path(__file__).parents[1] / "examples" / "articles" / "000_6d8e04116b864c1f.txt"
 

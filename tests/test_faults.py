@@ -4,13 +4,13 @@ local HTTP server that misbehaves on cue (:mod:`tests.fakeserver`).
 Every test asserts the outcome, the number of requests the server saw and, where it
 matters, the waits between them. Nothing is mocked: requests go over TCP to 127.0.0.1.
 
-Retry layers under test (see :mod:`summarizer.backend`):
+Retry layers under test (see :mod:`summarizer.llm.backend`):
 
 - HTTP (openai client): 429/5xx/connection errors/timeouts, ``http_retries`` times, same body.
 - Validation (instructor): an answer that does not fit the schema is re-asked ``reasks``
   times with the validation error in the prompt.
-- Grounding (summarizer.extract): evidence not in the article is re-asked once.
-- Runaway (summarizer.extract): ``finish_reason: "length"`` is retried once with a penalty.
+- Grounding (summarizer.extract.extractor): evidence not in the article is re-asked once.
+- Runaway (summarizer.extract.extractor): ``finish_reason: "length"`` is retried once with a penalty.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from summarizer import (
     extract_briefs,
     load_prompt,
 )
-from summarizer.extract import EXTRACT_PROMPT, RUNAWAY_PENALTY
+from summarizer.extract.extractor import EXTRACT_PROMPT, RUNAWAY_PENALTY
 
 from .fakeserver import (
     COMPLETION_TOKENS,

@@ -1,4 +1,4 @@
-"""Tests for summarizer.ground: exact / normalised / fuzzy alignment and refers_to."""
+"""Tests for summarizer.extract.ground: exact / normalised / fuzzy alignment and refers_to."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from summarizer.ground import Aligner, align, refers_to
+from summarizer.extract.ground import Aligner, align, refers_to
 from summarizer.types import Span
 
 # A made-up article with curly quotes, dashes, an ellipsis, a line-broken

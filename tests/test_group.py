@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.consolidate import group_articles
+from summarizer.events.consolidate import group_articles
 from summarizer.evaluate import bcubed, best_baseline, partition_of
-from summarizer.group import (
+from summarizer.events.group import (
     GroupConfig,
     TfidfCorpus,
     candidate_pairs,
     extract_features,
     resolve_weekday,
     score_pair,
-    split_sentences,
 )
+from summarizer.text import split_sentences
 from summarizer.types import Article
 
 DEVSET = Path(__file__).parents[1].parent / "shared" / "devset"

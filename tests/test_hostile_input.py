@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import Article, InputError, ScriptedBackend, extract_brief, load_articles
-from summarizer.extract import Extractor
+from summarizer import Article, InputError, extract_brief, load_articles
+from summarizer.testing import ScriptedBackend
+from summarizer.extract.extractor import Extractor
 from summarizer.inputs import MAX_ARTICLE_CHARS
 
 PAGE = """<!DOCTYPE html><html><head><title>Ruto calls Rubio</title>

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.consolidate import EventIndex, consolidate, consolidate_json
+from summarizer.events.consolidate import EventIndex, consolidate, consolidate_json
 from summarizer.types import (
     Article,
     Brief,
@@ -449,7 +449,7 @@ class _EventJudge:
 
 
 def test_event_adjudication_decides_close_calls_and_is_recorded():
-    from summarizer.group import GroupConfig
+    from summarizer.events.group import GroupConfig
 
     articles = load_seeds()
     briefs = seed_briefs(articles)

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from summarizer.numbers import find_figures
+from summarizer.extract.numbers import find_figures
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_years_dates_ordinals_and_names_are_not_figures(text: str) -> None:
 def test_the_fast_scan_finds_what_a_full_scan_finds() -> None:
     # find_figures runs the pattern only at numbers (and a qualifier right before one);
     # it must find exactly what running it at every character finds.
-    from summarizer.numbers import _FIGURE, _matches
+    from summarizer.extract.numbers import _FIGURE, _matches
     from tests.conftest import SEEDS
 
     rng = random.Random(5)

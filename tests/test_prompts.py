@@ -1,4 +1,4 @@
-"""Tests for summarizer.prompts: strict variables, literal rendering, hashes, and the wheel."""
+"""Tests for summarizer.extract.prompts: strict variables, literal rendering, hashes, and the wheel."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import PromptError, UsageError
-from summarizer.prompts import Prompt, load_prompt, prompts_dir
+from summarizer.extract.prompts import Prompt, load_prompt, prompts_dir
 
 REPO = Path(__file__).resolve().parents[1]
 PROMPT_FILES = ["extract.v1.system.txt", "extract.v1.user.txt", "reask.v1.user.txt"]
@@ -281,7 +281,7 @@ def test_wheel_ships_prompts_and_py_typed(tmp_path: Path) -> None:
 
 def test_the_extract_prompt_example_is_grounded_and_fits_the_schema() -> None:
     # The one-shot example teaches the model to copy evidence: it must practise what it preaches.
-    from summarizer.schema import Draft
+    from summarizer.extract.schema import Draft
 
     system = load_prompt("extract.v1").system
     example = system[system.index("Example.") :]

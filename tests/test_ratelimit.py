@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from summarizer import Brief, Extractor, LLMConfig, OpenAIBackend, RateLimiter
-from summarizer.ratelimit import Reservation, Slots, estimate_tokens
+from summarizer.llm.ratelimit import Reservation, Slots, estimate_tokens
 
 from .fakeserver import (
     COMPLETION_TOKENS,

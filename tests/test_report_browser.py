@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from summarizer import Article, summarize
-from summarizer.local import local_config
-from summarizer.render import report_html
+from summarizer.llm.local import local_config
+from summarizer.output.render import report_html
 
 from .conftest import SEEDS, seed
 from .replay import REPLAY_URL, replaying_seeds

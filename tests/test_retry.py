@@ -17,7 +17,7 @@ import openai
 import pytest
 
 from summarizer import BackendError, Extractor, LLMConfig, OpenAIBackend
-from summarizer.retry import (
+from summarizer.llm.retry import (
     BUDGET_ATTR,
     RetryPolicy,
     backoff,

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError
-from .types import Brief, EventRecord, Span
+from summarizer.errors import ConfigError
+from summarizer.types import Brief, EventRecord, Span
 
 if TYPE_CHECKING:
     import pandas

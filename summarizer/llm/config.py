@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
-from .errors import ConfigError
+from summarizer.errors import ConfigError
 
 __all__ = ["LLMConfig", "Mode", "Transport"]
 

@@ -5,7 +5,7 @@ it would have retried, the same way:
 
 - 408, 409, 429 and 5xx answers (or what ``x-should-retry`` says), timeouts and dropped
   connections; never other 4xx, never an answer that arrived (those go to the
-  validation layer in :mod:`summarizer.backend`);
+  validation layer in :mod:`summarizer.llm.backend`);
 - after ``Retry-After`` / ``Retry-After-Ms`` when the server sends one (up to 120 s; a
   longer one is not waited for), else exponential backoff 0.5 s · 2^n, at most 8 s, minus
   up to 25 % jitter;

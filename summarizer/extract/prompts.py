@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import PromptError
+from summarizer.errors import PromptError
 
 __all__ = ["Prompt", "load_prompt", "prompts_dir"]
 
@@ -29,11 +29,11 @@ _PLACEHOLDER = re.compile(r"\$\{?([A-Za-z_]\w*)")
 
 def prompts_dir() -> Path:
     """Where the prompt files are: inside the installed package, else the checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "prompts", here.parent / "prompts"):
+    package = Path(__file__).resolve().parent.parent  # summarizer/
+    for candidate in (package / "prompts", package.parent / "prompts"):
         if candidate.is_dir():
             return candidate
-    raise PromptError(f"no prompts folder next to {here}")
+    raise PromptError(f"no prompts folder in {package} or beside it")
 
 
 def _variables(template: string.Template) -> frozenset[str]:

@@ -1,8 +1,8 @@
 """Consolidation: briefs from many outlets -> one :class:`EventRecord` per real-world event.
 
-This module only orchestrates the stages: :mod:`summarizer.group` decides which briefs
-report the same event, :mod:`summarizer.merge` turns each group into a record, and
-:mod:`summarizer.entities` canonicalises names inside the merge.
+This module only orchestrates the stages: :mod:`summarizer.events.group` decides which briefs
+report the same event, :mod:`summarizer.events.merge` turns each group into a record, and
+:mod:`summarizer.events.entities` canonicalises names inside the merge.
 
 * :func:`consolidate` is the batch API; :func:`consolidate_json` returns the
   JSON-serialisable list the CLI writes to ``events.json``.
@@ -22,8 +22,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .entities import Adjudicator
-from .group import (
+from summarizer.events.entities import Adjudicator
+from summarizer.events.group import (
     DocFeatures,
     GroupConfig,
     TfidfCorpus,
@@ -32,8 +32,8 @@ from .group import (
     group_documents,
     score_pair,
 )
-from .merge import merge_group
-from .types import Adjudication, Article, Brief, Change, EventRecord
+from summarizer.events.merge import merge_group
+from summarizer.types import Adjudication, Article, Brief, Change, EventRecord
 
 __all__ = [
     "EventIndex",

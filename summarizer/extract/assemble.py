@@ -1,14 +1,14 @@
-"""From a model's answer to a brief: the checks between a :class:`~summarizer.schema.Draft`
+"""From a model's answer to a brief: the checks between a :class:`~summarizer.extract.schema.Draft`
 and a :class:`~summarizer.types.Brief`.
 
 Every evidence quote of the answer is aligned to the article by the deterministic
-grounding stage (:mod:`summarizer.ground`); then each item is checked: a participant's or
+grounding stage (:mod:`summarizer.extract.ground`); then each item is checked: a participant's or
 speaker's evidence must name them (else ``misattributed``), a quote must lie between
 quotation marks (``not_a_quote``), a figure's evidence must state its value
 (``unsupported``, ``not_a_number``). :class:`Grounding` keeps what failed and why, lists
 what may be re-asked (:func:`reask_lines`) and takes the re-ask's answers; then
 :func:`assemble` builds the brief from what passed, adds the figures written in digits in
-the text (:mod:`summarizer.numbers`), resolves the date (:mod:`summarizer.dates`) and
+the text (:mod:`summarizer.extract.numbers`), resolves the date (:mod:`summarizer.extract.dates`) and
 records every drop in the diagnostics. Nothing here calls a model.
 """
 
@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from .dates import resolve_date
-from .ground import Aligner, refers_to
-from .numbers import find_figures
-from .schema import Draft
-from .types import (
+from summarizer.extract.dates import resolve_date
+from summarizer.extract.ground import Aligner, refers_to
+from summarizer.extract.numbers import find_figures
+from summarizer.extract.schema import Draft
+from summarizer.types import (
     Article,
     Brief,
     BriefMeta,

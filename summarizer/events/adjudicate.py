@@ -2,7 +2,7 @@
 
 Grouping and entity canonicalisation are deterministic; only a pair whose score lands
 within a small margin of the threshold (or two names the rules cannot tell apart) is put
-to an :class:`~summarizer.entities.Adjudicator`. :class:`LLMAdjudicator` asks the model
+to an :class:`~summarizer.events.entities.Adjudicator`. :class:`LLMAdjudicator` asks the model
 "same happening?" / "same person?" in one small call each, caches the answers for the
 run, and abstains (``None``) when the call fails: an adjudication never fails a run.
 Every decision is recorded in the event record's ``adjudications``.
@@ -14,11 +14,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .backend import Backend, OpenAIBackend
-from .config import LLMConfig
-from .errors import RunError
-from .extract import run_sync
-from .prompts import load_prompt
+from summarizer.llm.backend import Backend, OpenAIBackend
+from summarizer.llm.config import LLMConfig
+from summarizer.errors import RunError
+from summarizer.sync import run_sync
+from summarizer.extract.prompts import load_prompt
 
 __all__ = ["ADJUDICATE_PROMPT", "LLMAdjudicator", "Verdict"]
 
@@ -31,7 +31,7 @@ class Verdict(BaseModel):
 
 
 class LLMAdjudicator:
-    """An :class:`~summarizer.entities.Adjudicator` backed by a chat model."""
+    """An :class:`~summarizer.events.entities.Adjudicator` backed by a chat model."""
 
     def __init__(self, config: LLMConfig | None = None, *, backend: Backend | None = None) -> None:
         if backend is None:

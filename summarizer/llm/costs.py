@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .errors import SummarizerError
-from .types import Brief, Usage
+from summarizer.errors import SummarizerError
+from summarizer.types import Brief, Usage
 
 __all__ = ["PRICES", "Price", "RunStats", "estimate_cost", "price_of"]
 

@@ -1,8 +1,8 @@
 """Extraction: one article in, one grounded :class:`~summarizer.types.Brief` out.
 
 The happy path is one LLM call. Then every evidence quote goes through the
-deterministic grounding stage (:mod:`summarizer.ground`) and the item checks of
-:mod:`summarizer.assemble`. Items whose evidence is not in the article, or whose
+deterministic grounding stage (:mod:`summarizer.extract.ground`) and the item checks of
+:mod:`summarizer.extract.assemble`. Items whose evidence is not in the article, or whose
 evidence does not name the participant it is given for, are re-asked once in a single
 small follow-up call (the system prompt and the article stay an unchanged prefix, so a
 llama.cpp server reuses its prompt cache); what still fails is dropped and listed in the
@@ -13,11 +13,11 @@ An answer cut at ``max_tokens`` (runaway repetition) is retried once with a
 repetition penalty; a second one fails the article with
 :class:`~summarizer.errors.RunawayOutputError`.
 
-With a :class:`~summarizer.cache.Cache`, a brief already made under the same settings
+With a :class:`~summarizer.extract.cache.Cache`, a brief already made under the same settings
 (model, prompts, sampling, schema, article text) is returned from it without any call
 (``brief.meta.cached``), and every new brief is stored. The stage after the answer
 (:meth:`Extractor.brief_from_draft`) is shared with the Batch API path
-(:mod:`summarizer.batch`).
+(:mod:`summarizer.extract.batch`).
 """
 
 from __future__ import annotations
@@ -34,17 +34,18 @@ from contextlib import AbstractAsyncContextManager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from .assemble import Grounding, assemble, collect, reask_lines
-from .backend import Backend, Message, OpenAIBackend
-from .cache import Cache, cache_key
-from .config import LLMConfig
-from .errors import InputError, RunawayOutputError, RunError, SummarizerError
-from .ground import Aligner
-from .inputs import MAX_ARTICLE_CHARS
-from .prompts import Prompt, load_prompt
-from .ratelimit import Slots
-from .schema import SCHEMA_VERSION, Draft, EvidenceFixes
-from .types import (
+from summarizer.extract.assemble import Grounding, assemble, collect, reask_lines
+from summarizer.llm.backend import Backend, Message, OpenAIBackend
+from summarizer.extract.cache import Cache, cache_key
+from summarizer.llm.config import LLMConfig
+from summarizer.errors import InputError, RunawayOutputError, RunError, SummarizerError
+from summarizer.extract.ground import Aligner
+from summarizer.inputs import MAX_ARTICLE_CHARS
+from summarizer.extract.prompts import Prompt, load_prompt
+from summarizer.llm.ratelimit import Slots
+from summarizer.extract.schema import SCHEMA_VERSION, Draft, EvidenceFixes
+from summarizer.sync import run_sync
+from summarizer.types import (
     Article,
     Brief,
     BriefMeta,
@@ -184,7 +185,7 @@ class Extractor:
         return out
 
     def cache_key(self, article: Article) -> str:
-        """The key of ``article``'s brief in a :class:`~summarizer.cache.Cache`."""
+        """The key of ``article``'s brief in a :class:`~summarizer.extract.cache.Cache`."""
         return cache_key(self.settings(), article)
 
     def messages(self, article: Article) -> list[Message]:
@@ -379,33 +380,6 @@ _SLOTS: ContextVar[Slots | None] = ContextVar("summarizer_slots", default=None)
 def _slot(*, follow_up: bool = False) -> AbstractAsyncContextManager[None]:
     slots = _SLOTS.get()
     return contextlib.nullcontext() if slots is None else slots.hold(follow_up=follow_up)
-
-
-def run_sync(coro_factory: Callable[[], Awaitable[_T]]) -> _T:
-    """Run a coroutine from sync code, also inside a notebook's running loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(_as_coro(coro_factory))
-    result: list[_T] = []
-    error: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            result.append(asyncio.run(_as_coro(coro_factory)))
-        except BaseException as exc:  # re-raised in the caller's thread
-            error.append(exc)
-
-    thread = threading.Thread(target=target, name="summarizer-sync")
-    thread.start()
-    thread.join()
-    if error:
-        raise error[0]
-    return result[0]
-
-
-async def _as_coro(factory: Callable[[], Awaitable[_T]]) -> _T:
-    return await factory()
 
 
 async def aextract_brief(

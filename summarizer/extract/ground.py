@@ -42,7 +42,7 @@ from itertools import chain, compress, repeat
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from .types import MatchKind, Span
+from summarizer.types import MatchKind, Span
 
 __all__ = ["Aligner", "align", "refers_to"]
 

@@ -3,8 +3,9 @@
 A backend is one small protocol, :class:`Backend`. :class:`OpenAIBackend` serves every
 OpenAI-compatible server (api.openai.com, vLLM, Ollama, llama.cpp) through the
 ``openai`` client and ``instructor``; what differs between servers is configuration
-(:class:`~summarizer.config.LLMConfig`: base URL, key, model, mode), never a guess
-from a name. :class:`ScriptedBackend` answers from a script, for unit tests.
+(:class:`~summarizer.llm.config.LLMConfig`: base URL, key, model, mode), never a guess
+from a name. A scripted backend for tests is
+:class:`summarizer.testing.ScriptedBackend`.
 
 A call: instructor's handler for the mode builds the request (response_format or tool,
 schema), the ``openai`` client posts it as built (:meth:`OpenAIBackend.request_body` is
@@ -15,7 +16,7 @@ client CPU per request, the better part of it; see ``benchmarks/``).
 
 Retry layers, one per kind of failure, all bounded:
 
-- HTTP (:mod:`summarizer.retry`, around each request; the ``openai`` client itself is
+- HTTP (:mod:`summarizer.llm.retry`, around each request; the ``openai`` client itself is
   built with ``max_retries=0``): 429, 5xx, timeouts and dropped connections are retried
   ``config.http_retries`` times with exponential backoff, honouring ``Retry-After``, and
   none starts after ``config.retry_budget_s``. What still fails becomes
@@ -59,13 +60,14 @@ from openai import RequestOptions
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError, create_model
 
-from .config import LLMConfig
-from .errors import BackendError, OutputError, RunawayOutputError, RunError
-from .ratelimit import RateLimiter, estimate_tokens
-from .retry import BUDGET_ATTR, RetryPolicy, retry_headers
-from .types import Usage
+from summarizer.llm.config import LLMConfig
+from summarizer.errors import BackendError, OutputError, RunawayOutputError, RunError
+from summarizer.llm.ratelimit import RateLimiter, estimate_tokens
+from summarizer.llm.retry import BUDGET_ATTR, RetryPolicy, retry_headers
+from summarizer.text import shorten
+from summarizer.types import Usage
 
-__all__ = ["Backend", "Completion", "Message", "OpenAIBackend", "ScriptedBackend"]
+__all__ = ["Backend", "Completion", "Message", "OpenAIBackend"]
 
 T = TypeVar("T", bound=BaseModel)
 Message = Mapping[str, str]
@@ -366,7 +368,7 @@ class OpenAIBackend:
             raise self._runaway(completion, attempts=1, usage=_usage_of(completion)) from None
         except _NOT_FIT as exc:
             raise OutputError(
-                f"answer did not fit the schema: {_short(str(exc))}",
+                f"answer did not fit the schema: {shorten(str(exc))}",
                 attempts=1,
                 usage=_usage_of(completion),
                 last_response=_raw_text(completion) or None,
@@ -420,14 +422,14 @@ class OpenAIBackend:
                 raise self._scrub(
                     OutputError(
                         f"answer did not fit the schema after {state.calls} attempt(s): "
-                        f"{_short(str(exc.cause))}",
+                        f"{shorten(str(exc.cause))}",
                         attempts=state.calls,
                         usage=state.usage,
                         last_response=_raw_text(state.last) or None,
                     )
                 ) from None
             raise self._scrub(
-                BackendError(_short(str(exc.cause)), attempts=state.calls, usage=state.usage)
+                BackendError(shorten(str(exc.cause)), attempts=state.calls, usage=state.usage)
             ) from None
         assert state.value is not None
         return Completion(
@@ -566,7 +568,7 @@ def _api_message(exc: openai.APIError) -> str:
     prefix = f"{kind} (HTTP {status})" if status else kind
     budget = getattr(exc, BUDGET_ATTR, None)
     spent = f" (not retried: retry budget of {budget:g} s spent)" if budget is not None else ""
-    return f"{prefix}: {_short(str(getattr(exc, 'message', exc)))}{spent}"
+    return f"{prefix}: {shorten(str(getattr(exc, 'message', exc)))}{spent}"
 
 
 def _timed_out(exc: BaseException) -> bool:
@@ -574,65 +576,3 @@ def _timed_out(exc: BaseException) -> bool:
     while exc.__cause__ is not None:
         exc = exc.__cause__
     return isinstance(exc, TimeoutError) or "Timeout" in type(exc).__name__
-
-
-def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-Reply = str | Mapping[str, Any] | BaseModel | Exception
-"""What a :class:`ScriptedBackend` answers: JSON text, a dict, a model, or an exception to raise."""
-
-
-@dataclass
-class ScriptedBackend:
-    """A backend that answers from a script, for tests: no network, no model.
-
-    ``replies`` are used in order, one per call; a callable reply receives the
-    messages and the response model. Every call's messages are kept in ``calls``.
-    Answers are validated against the response model like a real answer; one
-    that does not fit raises :class:`OutputError`.
-    """
-
-    replies: list[Reply | Callable[[Sequence[Message], type[BaseModel]], Reply]]
-    model: str = "scripted"
-    usage_per_call: Usage = field(
-        default_factory=lambda: Usage(prompt_tokens=100, completion_tokens=50)
-    )
-    calls: list[list[dict[str, str]]] = field(default_factory=list)
-    penalties: list[float | None] = field(default_factory=list)
-
-    async def complete(
-        self,
-        messages: Sequence[Message],
-        response_model: type[T],
-        *,
-        penalty: float | None = None,
-    ) -> Completion[T]:
-        self.calls.append([dict(m) for m in messages])
-        self.penalties.append(penalty)
-        if not self.replies:
-            raise BackendError("scripted backend has no reply left", attempts=1)
-        reply = self.replies.pop(0)
-        if callable(reply) and not isinstance(reply, (BaseModel, Exception)):
-            reply = reply(messages, response_model)
-        if isinstance(reply, Exception):
-            raise reply
-        raw = (
-            reply.model_dump_json()
-            if isinstance(reply, BaseModel)
-            else reply
-            if isinstance(reply, str)
-            else json.dumps(reply)
-        )
-        try:
-            value = response_model.model_validate_json(raw)
-        except ValidationError as exc:
-            raise OutputError(
-                f"scripted answer does not fit {response_model.__name__}: {_short(str(exc))}",
-                attempts=1,
-                usage=self.usage_per_call,
-                last_response=raw,
-            ) from None
-        return Completion(value=value, usage=self.usage_per_call, raw=raw)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .types import Figure, Span
+from summarizer.types import Figure, Span
 
 __all__ = ["find_figures"]
 

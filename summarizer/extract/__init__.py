@@ -1,0 +1,31 @@
+"""Extraction: one article in, one grounded :class:`~summarizer.types.Brief` out.
+
+In the order a brief is made:
+
+- :mod:`.prompts`: versioned prompt files with strict ``${variables}``;
+- :mod:`.schema`: what the model is asked to fill (the draft);
+- :mod:`.extractor`: :class:`Extractor` (calls, re-asks, cache, concurrency);
+- :mod:`.ground`: aligns evidence to the article (exact, normalised, fuzzy);
+- :mod:`.checks` and :mod:`.assemble`: per-item checks, then the brief;
+- :mod:`.dates`, :mod:`.numbers`: dates and figures the text itself fixes;
+- :mod:`.cache`: the SQLite brief cache; :mod:`.batch`: the same through the Batch API.
+"""
+
+from typing import Any
+
+from summarizer._compat import moved_attribute
+
+_MOVED = {
+    name: "summarizer.extract.extractor"
+    for name in (
+        "Extractor",
+        "aextract_brief",
+        "aextract_briefs",
+        "extract_brief",
+        "extract_briefs",
+    )
+}
+
+
+def __getattr__(name: str) -> Any:  # 0.1's summarizer.extract module, for one release
+    return moved_attribute(__name__, name, _MOVED)
