@@ -35,13 +35,13 @@ from summarizer import Article, Brief, Extractor, LLMConfig
 
 STAGES = [
     # (label, file suffix, function name): inclusive CPU time of that function
-    ("whole extract()", "summarizer/extract.py", "extract"),
-    ("  prompt build (messages)", "summarizer/extract.py", "messages"),
-    ("  request prep (instructor handler)", "summarizer/backend.py", "_kwargs"),
-    ("  HTTP: openai client + transport", "summarizer/backend.py", "_post"),
-    ("  answer parse (instructor parser)", "summarizer/backend.py", "_parse"),
-    ("  grounding + assembly", "summarizer/extract.py", "brief_from_draft"),
-    ("    text figures (numbers.py)", "summarizer/numbers.py", "find_figures"),
+    ("whole extract()", "summarizer/extract/extractor.py", "extract"),
+    ("  prompt build (messages)", "summarizer/extract/extractor.py", "messages"),
+    ("  request prep (instructor handler)", "summarizer/llm/backend.py", "_kwargs"),
+    ("  HTTP: openai client + transport", "summarizer/llm/backend.py", "_post"),
+    ("  answer parse (instructor parser)", "summarizer/llm/backend.py", "_parse"),
+    ("  grounding + assembly", "summarizer/extract/extractor.py", "brief_from_draft"),
+    ("    text figures (numbers.py)", "summarizer/extract/numbers.py", "find_figures"),
 ]
 
 
@@ -88,15 +88,16 @@ def micro(config: LLMConfig) -> dict[str, float]:
     from loopback import answer
 
     from summarizer import Usage
-    from summarizer.llm.backend import _completion, _ready
     from summarizer.extract.schema import Draft
+    from summarizer.llm.http import read_completion
+    from summarizer.llm.structured import ready
 
     extractor = Extractor(config)
     backend: Any = extractor.backend
     article = Article(id="m", text=article_text(7))
     messages = extractor.messages(article)
     raw = answer(backend.request_body(messages, Draft))
-    completion = _completion(raw)
+    completion = read_completion(raw)
     draft = backend.parse(completion, Draft)
 
     def ms(fn: object, number: int = 300) -> float:
@@ -110,16 +111,16 @@ def micro(config: LLMConfig) -> dict[str, float]:
         "prompt build (messages)": ms(lambda: extractor.messages(article)),
         "request prep (instructor handler)": ms(lambda: backend._kwargs(messages, Draft)),
         "answer parse (completion + Draft)": ms(
-            lambda: backend.parse(_completion(raw), Draft), 1000
+            lambda: backend.parse(read_completion(raw), Draft), 1000
         ),
         "grounding + assembly": ms(lambda: asyncio.run(ground()), 1) / 300,
         # What instructor's patched create() did on every call and the backend's own
         # loop around the same handlers does not: prepare the (already wrapped) model,
         # walk it four times for async validators.
         "avoided: create()'s per-call model prep": ms(
-            lambda: prepare_response_model(_ready(Draft)), 100
+            lambda: prepare_response_model(ready(Draft)), 100
         )
-        + 4 * ms(lambda: reject_async_validators(_ready(Draft))),
+        + 4 * ms(lambda: reject_async_validators(ready(Draft))),
     }
 
 

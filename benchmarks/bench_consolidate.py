@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from summarizer.events.consolidate import consolidate
 from summarizer.evaluate import bcubed, partition_of
+from summarizer.events.consolidate import consolidate
 from summarizer.types import (
     Article,
     Brief,

@@ -10,13 +10,6 @@ Every item of a :class:`Brief` carries :class:`Span` evidence with
 from typing import Any
 
 from summarizer import _compat
-from summarizer.llm.backend import Backend, Completion, OpenAIBackend
-from summarizer.extract.batch import BatchJob, BatchResult, arun_batch, run_batch
-from summarizer.extract.cache import Cache, default_cache_path
-from summarizer.llm.config import LLMConfig, Mode, Transport
-from summarizer.events.consolidate import EventIndex, consolidate, consolidate_json, events_json
-from summarizer.llm.costs import Price, RunStats, estimate_cost
-from summarizer.extract.dates import resolve_date
 from summarizer.errors import (
     BackendError,
     ConfigError,
@@ -29,15 +22,25 @@ from summarizer.errors import (
     SummarizerError,
     UsageError,
 )
-from summarizer.output.export import briefs_frame, commitments_frame, events_frame, participants_frame
-from summarizer.extract.extractor import Extractor, aextract_brief, aextract_briefs, extract_brief, extract_briefs
+from summarizer.events.consolidate import EventIndex, consolidate, consolidate_json, events_json
+from summarizer.extract.batch import BatchJob, BatchResult, arun_batch, run_batch
+from summarizer.extract.cache import Cache, default_cache_path
+from summarizer.extract.dates import resolve_date
+from summarizer.extract.extractor import (
+    Extractor,
+    aextract_brief,
+    aextract_briefs,
+    extract_brief,
+    extract_briefs,
+)
 from summarizer.extract.ground import Aligner, align
 from summarizer.inputs import load_articles
+from summarizer.llm.backend import Backend, Completion, OpenAIBackend
+from summarizer.llm.config import LLMConfig, Mode, Transport
+from summarizer.llm.costs import Price, RunStats, estimate_cost
 from summarizer.llm.local import ensure_model, local_server
-from summarizer.pipeline import RunResult, asummarize, summarize
-from summarizer.extract.prompts import Prompt, load_prompt
 from summarizer.llm.ratelimit import RateLimiter
-from summarizer.output.render import (
+from summarizer.output import (
     anchor_id,
     brief_html,
     brief_markdown,
@@ -46,6 +49,14 @@ from summarizer.output.render import (
     events_markdown,
     report_html,
 )
+from summarizer.output.export import (
+    briefs_frame,
+    commitments_frame,
+    events_frame,
+    participants_frame,
+)
+from summarizer.pipeline import RunResult, asummarize, summarize
+from summarizer.prompts import Prompt, load_prompt
 from summarizer.types import (
     Adjudication,
     Article,
@@ -81,6 +92,7 @@ _compat.install()
 
 def __getattr__(name: str) -> Any:  # moved in 0.2, for one release
     return _compat.moved_attribute(__name__, name, {"ScriptedBackend": "summarizer.testing"})
+
 
 __all__ = [
     "Adjudication",

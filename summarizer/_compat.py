@@ -35,9 +35,8 @@ MOVED: dict[str, str] = {
     "summarizer.local": "summarizer.llm.local",
     "summarizer.merge": "summarizer.events.merge",
     "summarizer.numbers": "summarizer.extract.numbers",
-    "summarizer.prompts": "summarizer.extract.prompts",
     "summarizer.ratelimit": "summarizer.llm.ratelimit",
-    "summarizer.render": "summarizer.output.render",
+    "summarizer.render": "summarizer.output",
     "summarizer.retry": "summarizer.llm.retry",
     "summarizer.schema": "summarizer.extract.schema",
 }

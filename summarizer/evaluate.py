@@ -20,7 +20,8 @@ accepted for ``"event"``), and optionally ``{"event": EVENT, "participants": [..
 "topics": [...], "commitments": [{"actor": ..., "action": ...}]}`` per event.
 
 Command: ``python -m summarizer.evaluate --gold G [--events events.json] [--articles A]``
-where ``A`` is a JSON-lines file of articles or a folder of ``<id>.txt`` files. Without
+where ``A`` is a JSON-lines file of articles or a folder of ``<id>.txt`` files, read and
+checked as ``summarizer`` reads its inputs (a bad article: exit code 2). Without
 ``--events`` the articles are grouped from their text alone.
 """
 
@@ -34,9 +35,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from summarizer.errors import InputError
 from summarizer.events.consolidate import consolidate, group_articles
 from summarizer.events.entities import parse_name, rule_same_entity
-from summarizer.events.group import TfidfCorpus, extract_features
+from summarizer.events.features import TfidfCorpus, extract_features
+from summarizer.inputs import load_articles as load_inputs
+from summarizer.inputs import read_jsonl, unique_ids
 from summarizer.text import tokenize
 from summarizer.types import Article, Brief, EventRecord
 
@@ -114,10 +118,25 @@ def load_gold(path: Path) -> Gold:
 
 
 def load_articles(path: Path) -> list[Article]:
-    """Articles from a JSON-lines file or a folder of ``<id>.txt`` files."""
-    if path.is_dir():
-        return [Article(id=p.stem, text=p.read_text()) for p in sorted(path.glob("*.txt"))]
-    return [Article.model_validate_json(line) for line in path.read_text().splitlines() if line]
+    """Articles from a JSON-lines file or a folder of ``<id>.txt`` files.
+
+    They are read and checked as the command line reads its inputs
+    (:mod:`summarizer.inputs`; a file that is not ``.txt`` or ``.html`` is read as JSON
+    lines); a bad article raises an :class:`InputError` naming every bad one.
+    """
+    if path.is_file() and path.suffix not in (".txt", ".html", ".htm"):
+        items = unique_ids(read_jsonl(path))
+    else:
+        items = load_inputs([path])
+    errors = [item for item in items if isinstance(item, InputError)]
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputError(
+            f"{len(errors)} articles in {path} cannot be used: "
+            + "; ".join(str(error) for error in errors)
+        )
+    return [item for item in items if isinstance(item, Article)]
 
 
 def grounding_precision(
@@ -240,7 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     gold = load_gold(args.gold)
-    articles = load_articles(args.articles) if args.articles else []
+    try:
+        articles = load_articles(args.articles) if args.articles else []
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     by_id = {a.id: a for a in articles}
     lines = []
     if args.events:

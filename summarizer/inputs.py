@@ -34,6 +34,7 @@ __all__ = [
     "read_html_article",
     "read_jsonl",
     "read_text_article",
+    "unique_ids",
 ]
 
 MAX_ARTICLE_CHARS = 60_000
@@ -212,14 +213,19 @@ def load_articles(paths: Iterable[str | Path]) -> list[Article | InputError]:
 
     A repeated id is an error for the repeat (the first article with that id is kept).
     """
+    return unique_ids(item for path in paths for item in _expand(Path(path)))
+
+
+def unique_ids(items: Iterable[Article | InputError]) -> list[Article | InputError]:
+    """``items`` in order, with an error in place of every article whose id came before
+    (the first article with that id is kept)."""
     seen: set[str] = set()
     out: list[Article | InputError] = []
-    for path in paths:
-        for item in _expand(Path(path)):
-            if isinstance(item, Article):
-                if item.id in seen:
-                    item = InputError(f"duplicate article id {item.id!r}", article_id=item.id)
-                else:
-                    seen.add(item.id)
-            out.append(item)
+    for item in items:
+        if isinstance(item, Article):
+            if item.id in seen:
+                item = InputError(f"duplicate article id {item.id!r}", article_id=item.id)
+            else:
+                seen.add(item.id)
+        out.append(item)
     return out

@@ -11,7 +11,8 @@ All models are immutable pydantic models; they round-trip through JSON
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Callable
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -231,6 +232,9 @@ class Brief(_Frozen):
     figures: list[Figure] = Field(default_factory=list)
     diagnostics: Diagnostics = Field(default_factory=Diagnostics)
     meta: BriefMeta
+    notebook_views: ClassVar[dict[str, Callable[[Brief], str]]] = {}
+    """The functions behind ``_repr_html_`` ("html") and ``_repr_markdown_`` ("markdown"):
+    :mod:`summarizer.output` sets them when imported (a data type does not import views)."""
 
     def spans(self) -> list[Span]:
         """Every evidence span in the brief, in item order."""
@@ -247,15 +251,11 @@ class Brief(_Frozen):
         return [span for spans in items for span in spans]
 
     def _repr_html_(self) -> str:
-        """Notebook view: the brief as an HTML card (see :func:`summarizer.output.render.brief_html`)."""
-        from summarizer.output.render import brief_html
-
-        return brief_html(self)
+        """Notebook view: the brief as an HTML card (:func:`summarizer.output.html.brief_html`)."""
+        return self.notebook_views["html"](self)
 
     def _repr_markdown_(self) -> str:
-        from summarizer.output.render import brief_markdown
-
-        return brief_markdown(self)
+        return self.notebook_views["markdown"](self)
 
 
 # ---------------------------------------------------------------------------
@@ -379,17 +379,15 @@ class EventRecord(_Frozen):
     figures: list[FigureRecord] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     adjudications: list[Adjudication] = Field(default_factory=list)
+    notebook_views: ClassVar[dict[str, Callable[[EventRecord], str]]] = {}
+    """Like :attr:`Brief.notebook_views`: set by :mod:`summarizer.output`."""
 
     def _repr_html_(self) -> str:
-        """Notebook view: the record as HTML (see :func:`summarizer.output.render.event_html`)."""
-        from summarizer.output.render import event_html
-
-        return event_html(self)
+        """Notebook view: the record as HTML (see :func:`summarizer.output.html.event_html`)."""
+        return self.notebook_views["html"](self)
 
     def _repr_markdown_(self) -> str:
-        from summarizer.output.render import event_markdown
-
-        return event_markdown(self)
+        return self.notebook_views["markdown"](self)
 
 
 class Change(_Frozen):

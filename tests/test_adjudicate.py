@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from summarizer import BackendError
-from summarizer.testing import ScriptedBackend
 from summarizer.events.adjudicate import LLMAdjudicator
 from summarizer.events.consolidate import describe_event
+from summarizer.testing import ScriptedBackend
 from summarizer.types import Article
 
 

@@ -26,11 +26,11 @@ from summarizer import (
     OpenAIBackend,
     OutputError,
     RunawayOutputError,
-    ScriptedBackend,
     run_batch,
 )
 from summarizer.extract.batch import batch_requests
 from summarizer.extract.schema import Draft
+from summarizer.testing import ScriptedBackend
 
 from .fakebatch import FakeBatchServer
 from .fakeserver import (

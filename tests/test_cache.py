@@ -27,12 +27,12 @@ from summarizer import (
     Extractor,
     LLMConfig,
     RunStats,
-    ScriptedBackend,
     default_cache_path,
     extract_briefs,
     summarize,
 )
-from summarizer.extract.prompts import Prompt, load_prompt
+from summarizer.prompts import Prompt, load_prompt
+from summarizer.testing import ScriptedBackend
 
 from .fakeserver import FakeServer, answer_article, draft_json, fake_config
 from .test_faults import ARTICLE, ARTICLES, assert_brief

@@ -16,7 +16,7 @@ import pytest
 
 from summarizer import Brief, Extractor, LLMConfig
 from summarizer.extract.extractor import EXTRACT_PROMPT
-from summarizer.extract.prompts import load_prompt
+from summarizer.prompts import load_prompt
 
 from .conftest import CASSETTES, SCRUBBED_HEADERS, SEEDS, seed
 

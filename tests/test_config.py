@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
+from summarizer.errors import ConfigError, UsageError
 from summarizer.llm.backend import OpenAIBackend
 from summarizer.llm.config import OPENAI_BASE_URL, LLMConfig
-from summarizer.errors import ConfigError, UsageError
 
 SECRET = "sk-test-SECRET123"
 

@@ -10,7 +10,6 @@ from summarizer import (
     OutputError,
     Price,
     RunStats,
-    ScriptedBackend,
     Usage,
     estimate_cost,
     extract_briefs,
@@ -18,6 +17,7 @@ from summarizer import (
 )
 from summarizer.llm.costs import PRICES, price_of
 from summarizer.llm.local import local_config
+from summarizer.testing import ScriptedBackend
 
 from .fakeserver import draft_json
 from .test_faults import ARTICLES

@@ -7,16 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.events.consolidate import consolidate, consolidate_json
+from summarizer.errors import InputError
 from summarizer.evaluate import (
     baseline_partition,
     bcubed,
     grounding_precision,
     item_recall,
+    load_articles,
     load_gold,
     main,
     partition_of,
 )
+from summarizer.events.consolidate import consolidate, consolidate_json
 from tests.test_merge import IDS, load_seeds, seed_briefs
 
 GOLD = Path(__file__).parents[1] / "examples" / "gold.jsonl"
@@ -92,3 +94,24 @@ def test_cli_scores_events_file(tmp_path, capsys):
     assert "events.json" in out and "F1=1.000" in out.splitlines()[0]
     assert "grounding precision" in out and "1.000" in out
     assert "tf-idf average (no dates)" in out
+
+
+def test_articles_are_read_and_checked_like_the_cli_inputs(tmp_path, capsys):
+    lines = tmp_path / "articles.ndjson"  # JSON lines whatever the suffix, as before
+    lines.write_text('{"id": "x", "text": "The council met."}\n{"id": "y", "text": "More."}\n')
+    assert [a.id for a in load_articles(lines)] == ["x", "y"]
+    seeds = Path(__file__).parents[1] / "examples" / "articles"
+    assert [a.id for a in load_articles(seeds)] == sorted(p.stem for p in seeds.glob("*.txt"))
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"id": "x", "text": "   "}\n{"id": "y", "text": "fine"}\n{"id": "y", "text": "again"}\n'
+    )
+    with pytest.raises(InputError, match="2 articles") as error:
+        load_articles(bad)
+    assert "article text is empty" in str(error.value) and "duplicate article id" in str(
+        error.value
+    )
+    assert main(["--gold", str(GOLD), "--articles", str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("error: 2 articles in ")

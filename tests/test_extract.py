@@ -18,12 +18,12 @@ from summarizer import (
     InputError,
     OutputError,
     RunawayOutputError,
-    ScriptedBackend,
     Usage,
     extract_brief,
     extract_briefs,
 )
-from summarizer.extract.assemble import quoted_regions
+from summarizer.extract.checks import quoted_regions
+from summarizer.testing import ScriptedBackend
 
 SEED = Path(__file__).parents[1] / "examples" / "articles" / "000_6d8e04116b864c1f.txt"
 

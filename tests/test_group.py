@@ -8,16 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.events.consolidate import group_articles
 from summarizer.evaluate import bcubed, best_baseline, partition_of
-from summarizer.events.group import (
-    GroupConfig,
-    TfidfCorpus,
-    candidate_pairs,
-    extract_features,
-    resolve_weekday,
-    score_pair,
-)
+from summarizer.events.consolidate import group_articles
+from summarizer.events.features import TfidfCorpus, extract_features, resolve_weekday
+from summarizer.events.group import GroupConfig, candidate_pairs, score_pair
 from summarizer.text import split_sentences
 from summarizer.types import Article
 

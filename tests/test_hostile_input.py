@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from summarizer import Article, InputError, extract_brief, load_articles
-from summarizer.testing import ScriptedBackend
 from summarizer.extract.extractor import Extractor
 from summarizer.inputs import MAX_ARTICLE_CHARS
+from summarizer.testing import ScriptedBackend
 
 PAGE = """<!DOCTYPE html><html><head><title>Ruto calls Rubio</title>
 <style>p { color: red }</style><script>var injected = "<p>not text</p>";</script></head>

@@ -1,4 +1,4 @@
-"""Tests for summarizer.llm.local: model assembly and the llama.cpp server's lifecycle.
+"""Tests for summarizer.llm.weights and .local: model assembly and the llama.cpp server's lifecycle.
 
 Nothing here loads the real 1.1 GB model. Assembly runs on small fake parts; the server's
 readiness, failure and shutdown logic runs against a tiny stand-in HTTP server, and (when
@@ -21,9 +21,10 @@ from typing import Any
 
 import pytest
 
-from summarizer import local
 from summarizer.errors import ConfigError, LocalModelError
-from summarizer.llm.local import DEFAULT_MODEL_ALIAS, LocalServer, ensure_model, local_server, serve
+from summarizer.llm import local
+from summarizer.llm.local import DEFAULT_MODEL_ALIAS, LocalServer, local_server, serve
+from summarizer.llm.weights import ensure_model
 
 # ---------------------------------------------------------------------------------------------
 # ensure_model

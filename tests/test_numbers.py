@@ -50,7 +50,7 @@ def test_years_dates_ordinals_and_names_are_not_figures(text: str) -> None:
 def test_the_fast_scan_finds_what_a_full_scan_finds() -> None:
     # find_figures runs the pattern only at numbers (and a qualifier right before one);
     # it must find exactly what running it at every character finds.
-    from summarizer.extract.numbers import _FIGURE, _matches
+    from summarizer.extract.numbers import FIGURE, figure_matches
     from tests.conftest import SEEDS
 
     rng = random.Random(5)
@@ -58,4 +58,4 @@ def test_the_fast_scan_finds_what_a_full_scan_finds() -> None:
     texts = [p.read_text(encoding="utf-8") for p in SEEDS]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(3000)]
     for text in texts:
-        assert [m.span() for m in _matches(text)] == [m.span() for m in _FIGURE.finditer(text)]
+        assert [m.span() for m in figure_matches(text)] == [m.span() for m in FIGURE.finditer(text)]

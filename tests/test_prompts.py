@@ -1,4 +1,5 @@
-"""Tests for summarizer.extract.prompts: strict variables, literal rendering, hashes, and the wheel."""
+"""Tests for summarizer.prompts: strict variables, literal rendering, hashes, the
+wheel."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+import summarizer
 from summarizer.errors import PromptError, UsageError
-from summarizer.extract.prompts import Prompt, load_prompt, prompts_dir
+from summarizer.prompts import Prompt, load_prompt, prompts_dir
 
 REPO = Path(__file__).resolve().parents[1]
 PROMPT_FILES = ["extract.v1.system.txt", "extract.v1.user.txt", "reask.v1.user.txt"]
@@ -274,9 +276,8 @@ def test_wheel_ships_prompts_and_py_typed(tmp_path: Path) -> None:
         assert "summarizer/py.typed" in names
         assert "summarizer/__init__.py" in names
         # Nothing from the checkout but the package and its metadata.
-        assert all(n.startswith(("summarizer/", "summarizer-0.1.0.dist-info/")) for n in names), (
-            sorted(names)
-        )
+        metadata = f"summarizer-{summarizer.__version__}.dist-info/"
+        assert all(n.startswith(("summarizer/", metadata)) for n in names), sorted(names)
 
 
 def test_the_extract_prompt_example_is_grounded_and_fits_the_schema() -> None:

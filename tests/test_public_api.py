@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import inspect
+import sys
 import types
+
+import pytest
 
 import summarizer
 import summarizer.errors
+from summarizer._compat import MOVED
 
 
 def test_all_names_exist() -> None:
@@ -70,3 +75,31 @@ def test_core_entry_points_are_exported() -> None:
 
 def test_version_matches_the_distribution() -> None:
     assert summarizer.__version__ == importlib.metadata.version("summarizer")
+
+
+def test_the_public_surface_of_0_1_still_answers() -> None:
+    # Every name 0.1 exported at the top is still there (ScriptedBackend with a warning).
+    old = {"ScriptedBackend"}
+    assert old.isdisjoint(summarizer.__all__)
+    with pytest.warns(DeprecationWarning, match="summarizer.testing"):
+        scripted = summarizer.ScriptedBackend
+    from summarizer.testing import ScriptedBackend
+
+    assert scripted is ScriptedBackend
+
+
+@pytest.mark.parametrize("old", sorted(MOVED))
+def test_old_module_paths_import_with_a_warning(old: str) -> None:
+    sys.modules.pop(old, None)
+    with pytest.warns(DeprecationWarning, match=MOVED[old].replace(".", r"\.")):
+        module = importlib.import_module(old)
+    assert module is importlib.import_module(MOVED[old])
+    sys.modules.pop(old, None)
+
+
+def test_an_unknown_name_is_still_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_name"):
+        summarizer.no_such_name  # noqa: B018
+    extract = importlib.import_module("summarizer.extract")
+    with pytest.warns(DeprecationWarning, match="summarizer.extract.extractor"):
+        assert extract.Extractor is summarizer.Extractor

@@ -13,7 +13,7 @@ import pytest
 
 from summarizer import Article, summarize
 from summarizer.llm.local import local_config
-from summarizer.output.render import report_html
+from summarizer.output.report import report_html
 
 from .conftest import SEEDS, seed
 from .replay import REPLAY_URL, replaying_seeds

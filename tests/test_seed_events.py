@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from summarizer import LLMConfig, summarize
-from summarizer.extract.dates import resolve_date
 from summarizer.evaluate import bcubed, load_gold, partition_of
+from summarizer.extract.dates import resolve_date
 
 from .conftest import CASSETTES, REPO, SEEDS, seed
 
@@ -63,9 +63,9 @@ def test_seed_articles_make_the_four_gold_events(model_config: LLMConfig) -> Non
 @pytest.mark.vcr(*RECORDED, record_mode="none")
 def test_adjudicator_decides_open_pairs_and_is_recorded(model_config: LLMConfig) -> None:
     from summarizer import consolidate
-    from summarizer.testing import ScriptedBackend
     from summarizer.events.adjudicate import LLMAdjudicator
     from summarizer.events.group import GroupConfig
+    from summarizer.testing import ScriptedBackend
 
     articles = [seed(i[:3]) for i in SEED_IDS]
     briefs = summarize(articles, model_config).briefs

@@ -14,11 +14,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from summarizer.errors import RunError
 from summarizer.llm.backend import Backend, OpenAIBackend
 from summarizer.llm.config import LLMConfig
-from summarizer.errors import RunError
+from summarizer.prompts import load_prompt
 from summarizer.sync import run_sync
-from summarizer.extract.prompts import load_prompt
 
 __all__ = ["ADJUDICATE_PROMPT", "LLMAdjudicator", "Verdict"]
 

@@ -1,7 +1,8 @@
 """Consolidation: briefs from many outlets -> one :class:`EventRecord` per real-world event.
 
-This module only orchestrates the stages: :mod:`summarizer.events.group` decides which briefs
-report the same event, :mod:`summarizer.events.merge` turns each group into a record, and
+This module only orchestrates the stages: :mod:`summarizer.events.features` reads each
+brief and its article, :mod:`summarizer.events.group` decides which briefs report the same
+event, :mod:`summarizer.events.merge` turns each group into a record, and
 :mod:`summarizer.events.entities` canonicalises names inside the merge.
 
 * :func:`consolidate` is the batch API; :func:`consolidate_json` returns the
@@ -23,13 +24,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from summarizer.events.entities import Adjudicator
+from summarizer.events.features import DocFeatures, TfidfCorpus, blocking_keys, extract_features
 from summarizer.events.group import (
-    DocFeatures,
     GroupConfig,
-    TfidfCorpus,
-    blocking_keys,
-    extract_features,
+    adjudicate_link,
     group_documents,
+    near_threshold,
     score_pair,
 )
 from summarizer.events.merge import merge_group
@@ -194,22 +194,12 @@ class EventIndex:
             if any(s.forbidden for s in scores):
                 continue
             mean = sum(s.value for s in scores) / len(scores)
-            if self.adjudicator is not None and abs(mean - cfg.threshold) < cfg.adjudicate_margin:
-                decision = self.adjudicator.same_event(
-                    description, _describe_record(self._records[event_id])
+            if self.adjudicator is not None and near_threshold(mean, cfg):
+                texts = (description, _describe_record(self._records[event_id]))
+                mean, record = adjudicate_link(
+                    self.adjudicator, (doc.doc_id, event_id), texts, mean, cfg
                 )
-                decisions.append(
-                    Adjudication(
-                        kind="event",
-                        a=doc.doc_id,
-                        b=event_id,
-                        decision=decision,
-                        by=self.adjudicator.name,
-                        note=f"average score {mean:.3f}",
-                    )
-                )
-                if decision is not None:
-                    mean = cfg.threshold if decision else -1.0
+                decisions.append(record)
             if mean >= cfg.threshold and (best is None or mean > best[0]):
                 best = (mean, event_id)
         return (best[1] if best else None), decisions

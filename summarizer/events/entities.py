@@ -8,8 +8,9 @@ deterministic rules applied in a fixed order:
    Titles and honorifics ("President", "Secretary of State", "Gov.", "Mr") and leading
    country words ("Kenyan", "U.S.") are split off the *core* name; they become the
    entity's role and country cues instead of splitting people apart.
-2. **Countries**: a small built-in table maps names, abbreviations and demonyms to one
-   canonical country ("U.S." / "US" / "United States" / "American" -> "United States").
+2. **Countries**: a small built-in table (:mod:`summarizer.events.countries`) maps names,
+   abbreviations and demonyms to one canonical country ("U.S." / "US" / "United States" /
+   "American" -> "United States").
 3. **Exact core names** are merged, then **token containment** ("Ruto" within "William
    Samoei Ruto", initials ignored) when the surname agrees, the shorter name is compatible
    with only one cluster, and known countries do not disagree. Organisation acronyms
@@ -26,17 +27,13 @@ names stay separate entities: the rules never guess.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from summarizer.events.countries import canonical_country, country_spans
+from summarizer.text import fold_name, word_set
 from summarizer.types import Adjudication
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
 
 __all__ = [
     "Adjudicator",
@@ -51,6 +48,9 @@ __all__ = [
     "resolve_entities",
     "rule_same_entity",
 ]
+
+normalize = fold_name
+"""The name normaliser (:func:`summarizer.text.fold_name`), under its 0.1 name."""
 
 
 class Adjudicator(Protocol):
@@ -67,77 +67,7 @@ class Adjudicator(Protocol):
     def same_event(self, a: str, b: str) -> bool | None: ...
 
 
-_COUNTRIES: dict[str, tuple[str, ...]] = {
-    "United States": (
-        "us",
-        "usa",
-        "united states",
-        "united states of america",
-        "america",
-        "american",
-        "americans",
-    ),
-    "United Kingdom": ("uk", "united kingdom", "britain", "great britain", "british", "england"),
-    "European Union": ("eu", "european union"),
-    "United Nations": ("un", "united nations"),
-    "Kenya": ("kenya", "kenyan", "kenyans"),
-    "France": ("france", "french"),
-    "Germany": ("germany", "german"),
-    "China": ("china", "chinese", "prc"),
-    "Russia": ("russia", "russian", "russian federation"),
-    "Ukraine": ("ukraine", "ukrainian"),
-    "Iran": ("iran", "iranian", "islamic republic of iran"),
-    "Israel": ("israel", "israeli"),
-    "India": ("india", "indian"),
-    "Pakistan": ("pakistan", "pakistani"),
-    "Somalia": ("somalia", "somali"),
-    "Yemen": ("yemen", "yemeni"),
-    "Ethiopia": ("ethiopia", "ethiopian"),
-    "Sudan": ("sudan", "sudanese"),
-    "South Sudan": ("south sudan", "south sudanese"),
-    "DR Congo": (
-        "drc",
-        "dr congo",
-        "democratic republic of congo",
-        "democratic republic of the congo",
-        "congolese",
-    ),
-    "Rwanda": ("rwanda", "rwandan"),
-    "Uganda": ("uganda", "ugandan"),
-    "Tanzania": ("tanzania", "tanzanian"),
-    "Haiti": ("haiti", "haitian"),
-    "Canada": ("canada", "canadian"),
-    "Mexico": ("mexico", "mexican"),
-    "Brazil": ("brazil", "brazilian"),
-    "Argentina": ("argentina", "argentine", "argentinian"),
-    "Australia": ("australia", "australian"),
-    "Japan": ("japan", "japanese"),
-    "South Korea": ("south korea", "republic of korea", "south korean"),
-    "North Korea": ("north korea", "dprk", "north korean"),
-    "Saudi Arabia": ("saudi arabia", "saudi"),
-    "United Arab Emirates": ("uae", "united arab emirates", "emirati"),
-    "Egypt": ("egypt", "egyptian"),
-    "Nigeria": ("nigeria", "nigerian"),
-    "South Africa": ("south africa", "south african"),
-    "Greece": ("greece", "greek"),
-    "Italy": ("italy", "italian"),
-    "Spain": ("spain", "spanish"),
-    "Turkey": ("turkey", "turkish", "turkiye"),
-    "Switzerland": ("switzerland", "swiss"),
-    "Oman": ("oman", "omani"),
-    "Iraq": ("iraq", "iraqi"),
-    "Syria": ("syria", "syrian"),
-    "Afghanistan": ("afghanistan", "afghan"),
-    "Poland": ("poland", "polish"),
-    "Netherlands": ("netherlands", "dutch", "holland"),
-    "Qatar": ("qatar", "qatari"),
-}
-_COUNTRY_OF: dict[str, str] = {
-    alias: name for name, aliases in _COUNTRIES.items() for alias in aliases
-}
-_MAX_COUNTRY_TOKENS = max(len(a.split()) for a in _COUNTRY_OF)
-
-_TITLES = _words(
+_TITLES = word_set(
     """president elect vice secretary general state prime minister foreign chancellor king
     queen prince princess sheikh mr mrs ms miss dr prof professor sir dame lord gov governor
     sen senator rep representative congressman congresswoman mayor chairman chairwoman chair
@@ -147,57 +77,14 @@ _TITLES = _words(
     minister-president attorney top diplomat the of a an"""
 )
 _FILLER = frozenset({"the", "of", "a", "an", "his", "her"})
-_LEADER_ROLES = _words("president leader head premier king queen chancellor prime")
-_ORG_WORDS = _words(
+_LEADER_ROLES = word_set("president leader head premier king queen chancellor prime")
+_ORG_WORDS = word_set(
     """department ministry committee council union nations bank company corp corporation inc
     ltd party agency commission navy army police government administration house association
     organization organisation university institute court parliament congress senate office
     community forces force service services network group fund federation league"""
 )
 _INITIAL = re.compile(r"^[a-z]$")
-
-
-def normalize(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free text with dotted acronyms joined."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"\b((?:[A-Za-z]\.){2,})", lambda m: m.group(1).replace(".", ""), text)
-    text = re.sub(r"'s\b", "", text.lower())
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return text.strip()
-
-
-def _country_spans(tokens: Sequence[str]) -> list[tuple[int, int, str]]:
-    """(start, end, country) for every country alias in ``tokens``, longest first."""
-    found: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(tokens):
-        for n in range(min(_MAX_COUNTRY_TOKENS, len(tokens) - i), 0, -1):
-            country = _COUNTRY_OF.get(" ".join(tokens[i : i + n]))
-            if country is not None:
-                found.append((i, i + n, country))
-                i += n
-                break
-        else:
-            i += 1
-    return found
-
-
-def canonical_country(text: str | None) -> str | None:
-    """The canonical country named in ``text`` (first one found), or None.
-
-    A lower-case "us" is the pronoun, not the country: only "US"/"U.S." count.
-    """
-    if not text:
-        return None
-    tokens = normalize(text).split()
-    upper_us = re.search(r"\bU\.?S\.?(?:A\.?)?\b", text) is not None
-    for start, end, country in _country_spans(tokens):
-        if end - start == 1 and tokens[start] == "us" and not upper_us:
-            continue  # the pronoun
-        return country
-    return None
 
 
 @dataclass(frozen=True)
@@ -223,12 +110,12 @@ def parse_name(
     name: str, role: str | None = None, organisation: str | None = None, country: str | None = None
 ) -> EntityName:
     """Split a name into core tokens, role words and a country (see the module docstring)."""
-    tokens = normalize(name).split()
-    spans = _country_spans(tokens)
+    tokens = fold_name(name).split()
+    spans = country_spans(tokens)
     whole = spans[0][2] if len(spans) == 1 and spans[0][:2] == (0, len(tokens)) else None
     if whole is not None and canonical_country(name) == whole:
         return EntityName(name, (whole.lower(),), "country", whole, frozenset())
-    role_words = set(normalize(role or "").split()) & _TITLES - _FILLER
+    role_words = set(fold_name(role or "").split()) & _TITLES - _FILLER
     if any(t in _ORG_WORDS for t in tokens) or re.fullmatch(r"[A-Z]{2,6}", name.strip()):
         core = tuple(t for t in tokens if t not in {"the", "of"})
         return EntityName(name, core, "org", canonical_country(country), frozenset(role_words))
@@ -261,7 +148,7 @@ def display_name(name: str) -> str:
         return name.strip()
     words = name.split()
     for i in range(len(words)):
-        if normalize(" ".join(words[i:])).split() == list(parsed.core):
+        if fold_name(" ".join(words[i:])).split() == list(parsed.core):
             return " ".join(words[i:])
     return name.strip()
 
@@ -275,11 +162,12 @@ def canonical_key(name: str) -> str:
         return "org:" + parsed.acronym
     if parsed.kind == "descriptor":
         return "desc:" + " ".join(sorted(parsed.roles))
-    named = [t for t in parsed.core if not _INITIAL.match(t)]
+    named = _tokens(parsed)
     return "name:" + (named[-1] if named else parsed.core[-1])
 
 
 def _tokens(e: EntityName) -> tuple[str, ...]:
+    """The core name without its initials ("george w bush" -> "george", "bush")."""
     return tuple(t for t in e.core if not _INITIAL.match(t))
 
 
@@ -364,59 +252,70 @@ def resolve_entities(
         range(len(parsed)),
         key=lambda i: (parsed[i].kind == "descriptor", -len(_tokens(parsed[i])), i),
     )
-    adjudications: list[Adjudication] = []
-    asked: dict[tuple[str, str], bool | None] = {}
+    asking = _Asking(mentions, adjudicator)
     for pos, i in enumerate(order):
-        verdicts: dict[int, list[tuple[bool | None, int]]] = {}
-        for j in order[:pos]:
-            verdicts.setdefault(uf.find(j), []).append((rule_same_entity(parsed[i], parsed[j]), j))
-        compatible: dict[int, bool] = {}
-        undecided: dict[int, int] = {}
-        for root, pairs in verdicts.items():
-            if any(v is False for v, _ in pairs):
-                continue
-            if any(v is True for v, _ in pairs):
-                compatible[root] = True
-            else:
-                undecided[root] = pairs[0][1]
+        compatible, undecided = _verdicts(i, order[:pos], parsed, uf)
         if len(compatible) == 1:
-            uf.union(i, next(iter(compatible)))
+            uf.union(i, compatible[0])
             continue
-        candidates = sorted(compatible) if compatible else sorted(undecided)
-        if not candidates:
-            continue
-        chosen: list[int] = []
-        for root in candidates:
-            other = undecided.get(root, root)
-            a, b = mentions[i].name, mentions[other].name
-            if adjudicator is None:
-                adjudications.append(
-                    Adjudication(
-                        kind="entity",
-                        a=a,
-                        b=b,
-                        decision=None,
-                        by="rules",
-                        note="ambiguous; kept apart",
-                    )
-                )
-                continue
-            if (a, b) not in asked:
-                asked[(a, b)] = adjudicator.same_entity(a, b)
-                adjudications.append(
-                    Adjudication(
-                        kind="entity", a=a, b=b, decision=asked[(a, b)], by=adjudicator.name
-                    )
-                )
-            if asked[(a, b)]:
-                chosen.append(root)
+        candidates = compatible or sorted(undecided)
+        chosen = [root for root in candidates if asking.same(i, undecided.get(root, root))]
         if len(chosen) == 1:
             uf.union(i, chosen[0])
     groups: dict[int, list[int]] = {}
     for i in range(len(parsed)):
         groups.setdefault(uf.find(i), []).append(i)
     clusters = sorted(groups.values(), key=lambda c: c[0])
-    return Resolution(clusters=clusters, adjudications=_dedupe(adjudications))
+    return Resolution(clusters=clusters, adjudications=_dedupe(asking.adjudications))
+
+
+def _verdicts(
+    i: int, earlier: Sequence[int], parsed: Sequence[EntityName], uf: _UnionFind
+) -> tuple[list[int], dict[int, int]]:
+    """The clusters (roots, sorted) of ``earlier`` mentions that ``i`` surely belongs with
+    by the rules, and those the rules leave open (root -> the mention to ask about); a
+    cluster with any mention the rules tell apart from ``i`` is in neither."""
+    verdicts: dict[int, list[tuple[bool | None, int]]] = {}
+    for j in earlier:
+        verdicts.setdefault(uf.find(j), []).append((rule_same_entity(parsed[i], parsed[j]), j))
+    compatible: list[int] = []
+    undecided: dict[int, int] = {}
+    for root, pairs in verdicts.items():
+        if any(v is False for v, _ in pairs):
+            continue
+        if any(v is True for v, _ in pairs):
+            compatible.append(root)
+        else:
+            undecided[root] = pairs[0][1]
+    return sorted(compatible), undecided
+
+
+class _Asking:
+    """Puts the cases the rules leave open to the adjudicator (each pair once), recording
+    every decision; without an adjudicator, records that the names were kept apart."""
+
+    def __init__(self, mentions: Sequence[EntityMention], adjudicator: Adjudicator | None) -> None:
+        self.mentions, self.adjudicator = mentions, adjudicator
+        self.asked: dict[tuple[str, str], bool | None] = {}
+        self.adjudications: list[Adjudication] = []
+
+    def same(self, i: int, other: int) -> bool:
+        a, b = self.mentions[i].name, self.mentions[other].name
+        if self.adjudicator is None:
+            self.adjudications.append(
+                Adjudication(
+                    kind="entity", a=a, b=b, decision=None, by="rules", note="ambiguous; kept apart"
+                )
+            )
+            return False
+        if (a, b) not in self.asked:
+            self.asked[(a, b)] = self.adjudicator.same_entity(a, b)
+            self.adjudications.append(
+                Adjudication(
+                    kind="entity", a=a, b=b, decision=self.asked[(a, b)], by=self.adjudicator.name
+                )
+            )
+        return bool(self.asked[(a, b)])
 
 
 def _dedupe(items: list[Adjudication]) -> list[Adjudication]:

@@ -2,8 +2,10 @@
 
 In the order a brief is made:
 
-- :mod:`.prompts`: versioned prompt files with strict ``${variables}``;
-- :mod:`.schema`: what the model is asked to fill (the draft);
+- :mod:`.schema`: what the model is asked to fill (the draft; the prompts are
+  :mod:`summarizer.prompts`);
+- :mod:`.guard`: what is sent: an article fit to send, framed as data (injected
+  instructions masked);
 - :mod:`.extractor`: :class:`Extractor` (calls, re-asks, cache, concurrency);
 - :mod:`.ground`: aligns evidence to the article (exact, normalised, fuzzy);
 - :mod:`.checks` and :mod:`.assemble`: per-item checks, then the brief;

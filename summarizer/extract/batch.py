@@ -31,15 +31,16 @@ from openai.types import Batch
 from openai.types.chat import ChatCompletion
 from pydantic import ValidationError
 
-from summarizer.llm.backend import Backend, OpenAIBackend, _usage_of
-from summarizer.extract.cache import Cache
+from summarizer.errors import BackendError, ConfigError, InputError, RunError, SummarizerError
+from summarizer.extract.cache import Cache, from_cache
+from summarizer.extract.extractor import Extractor
+from summarizer.extract.guard import check_article
+from summarizer.extract.schema import Draft
+from summarizer.llm.backend import Backend, OpenAIBackend, usage_of
 from summarizer.llm.config import LLMConfig
 from summarizer.llm.costs import RunStats
-from summarizer.errors import BackendError, ConfigError, InputError, RunError, SummarizerError
-from summarizer.extract.extractor import Extractor, _check_article, _from_cache
-from summarizer.sync import run_sync
 from summarizer.llm.retry import retry_headers
-from summarizer.extract.schema import Draft
+from summarizer.sync import run_sync
 from summarizer.types import Article, Brief, Usage
 
 __all__ = [
@@ -69,7 +70,7 @@ def batch_requests(extractor: Extractor, articles: Sequence[Article]) -> list[di
     seen: set[str] = set()
     lines = []
     for article in articles:
-        _check_article(article)
+        check_article(article)
         if article.id in seen:
             raise InputError("duplicate article id in one batch", article_id=article.id)
         seen.add(article.id)
@@ -231,7 +232,7 @@ async def _brief(
     try:
         draft = backend.parse(completion, Draft)
         return await extractor.brief_from_draft(
-            article, draft, usage=_usage_of(completion), attempts=1, reask=False
+            article, draft, usage=usage_of(completion), attempts=1, reask=False
         )
     except RunError as error:
         return error
@@ -255,7 +256,7 @@ async def arun_batch(
         ids: set[str] = set()
         for i, article in enumerate(articles):
             try:
-                _check_article(article)
+                check_article(article)
                 if article.id in ids:
                     raise InputError("duplicate article id", article_id=article.id)
             except InputError as error:
@@ -265,7 +266,7 @@ async def arun_batch(
             key = extractor.cache_key(article) if cache is not None else None
             stored = cache.get(key) if cache is not None and key is not None else None
             if stored is not None:
-                results[i] = _from_cache(stored, article)
+                results[i] = from_cache(stored, article)
             else:
                 todo.append((i, article, key))
         batch_id, status, dropped = None, "skipped", 0

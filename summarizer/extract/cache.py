@@ -38,7 +38,7 @@ from pydantic import ValidationError
 from summarizer.errors import ConfigError
 from summarizer.types import Article, Brief
 
-__all__ = ["CACHE_FILE", "Cache", "cache_key", "default_cache_path"]
+__all__ = ["CACHE_FILE", "Cache", "cache_key", "default_cache_path", "from_cache"]
 
 CACHE_FILE = "briefs.sqlite"
 _FORMAT = 1  # PRAGMA user_version of the file layout
@@ -76,6 +76,13 @@ def cache_key(settings: Mapping[str, Any], article: Article) -> str:
     }
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def from_cache(brief: Brief, article: Article) -> Brief:
+    """A stored ``brief`` given for ``article`` (same text, maybe another id): marked
+    ``meta.cached``, its original usage kept (the run counts no new cost)."""
+    meta = brief.meta.model_copy(update={"cached": True})
+    return brief.model_copy(update={"article_id": article.id, "meta": meta})
 
 
 class Cache:

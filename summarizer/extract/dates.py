@@ -17,32 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["WEEKDAYS", "resolve_date", "weekday_of"]
+from summarizer.text import MONTH_NUMBERS, WEEKDAYS, find_weekday
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+__all__ = ["WEEKDAYS", "resolve_date", "weekday_of"]  # WEEKDAYS: from summarizer.text
 
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
 _PATTERNS = [
@@ -52,14 +32,13 @@ _PATTERNS = [
     re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*,?\s*\d{{4}})", re.I),
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s*\d{{4}})", re.I),
 ]
-_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
 _RELATIVE = {"today": 0, "tonight": 0, "this morning": 0, "yesterday": 1}
 
 
 def weekday_of(text: str) -> str | None:
     """The weekday named in ``text``, lower-case, or None."""
-    match = _WEEKDAY.search(text)
-    return match.group(1).lower() if match else None
+    day = find_weekday(text)
+    return None if day is None else WEEKDAYS[day]
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
@@ -79,7 +58,8 @@ def resolve_date(date_text: str | None, published: dt.date | None = None) -> dt.
         if match is None:
             continue
         groups = match.groupdict()
-        month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[groups["month"].lower()]
+        mnum = groups.get("mnum")
+        month = int(mnum) if mnum else MONTH_NUMBERS[groups["month"].lower()]
         day = int(groups["day"])
         if groups.get("year"):
             return _safe_date(int(groups["year"]), month, day)

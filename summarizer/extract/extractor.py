@@ -2,12 +2,13 @@
 
 The happy path is one LLM call. Then every evidence quote goes through the
 deterministic grounding stage (:mod:`summarizer.extract.ground`) and the item checks of
-:mod:`summarizer.extract.assemble`. Items whose evidence is not in the article, or whose
+:mod:`summarizer.extract.checks`. Items whose evidence is not in the article, or whose
 evidence does not name the participant it is given for, are re-asked once in a single
 small follow-up call (the system prompt and the article stay an unchanged prefix, so a
 llama.cpp server reuses its prompt cache); what still fails is dropped and listed in the
 brief's diagnostics. Nothing ungrounded is kept. This module orchestrates: prompts,
-calls, re-asks, the cache, concurrency.
+calls, re-asks, the cache, concurrency; the article goes to the model as data
+(:mod:`summarizer.extract.guard`) and the brief is built by :mod:`summarizer.extract.assemble`.
 
 An answer cut at ``max_tokens`` (runaway repetition) is retried once with a
 repetition penalty; a second one fails the article with
@@ -25,25 +26,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import sqlite3
-import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from summarizer.extract.assemble import Grounding, assemble, collect, reask_lines
-from summarizer.llm.backend import Backend, Message, OpenAIBackend
-from summarizer.extract.cache import Cache, cache_key
-from summarizer.llm.config import LLMConfig
-from summarizer.errors import InputError, RunawayOutputError, RunError, SummarizerError
+from summarizer.errors import RunawayOutputError, RunError, SummarizerError
+from summarizer.extract.assemble import assemble
+from summarizer.extract.cache import Cache, cache_key, from_cache
+from summarizer.extract.checks import Grounding, collect, reask_lines
 from summarizer.extract.ground import Aligner
-from summarizer.inputs import MAX_ARTICLE_CHARS
-from summarizer.extract.prompts import Prompt, load_prompt
-from summarizer.llm.ratelimit import Slots
+from summarizer.extract.guard import as_data, check_article
 from summarizer.extract.schema import SCHEMA_VERSION, Draft, EvidenceFixes
+from summarizer.llm.backend import Backend, Message, OpenAIBackend
+from summarizer.llm.config import LLMConfig
+from summarizer.llm.ratelimit import Slots
+from summarizer.prompts import Prompt, load_prompt
 from summarizer.sync import run_sync
 from summarizer.types import (
     Article,
@@ -66,72 +66,6 @@ REASK_PROMPT = "reask.v1"
 RUNAWAY_PENALTY = 0.4
 _T = TypeVar("_T")
 _log = logging.getLogger(__name__)
-
-
-def _check_article(article: Article) -> None:
-    if not article.text.strip():
-        raise InputError("article text is empty", article_id=article.id)
-    if len(article.text) > MAX_ARTICLE_CHARS:
-        raise InputError(
-            f"article is {len(article.text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}",
-            article_id=article.id,
-        )
-
-
-# Text that talks to the model. Matched against lower-cased text, one pattern per form with
-# a literal start and the word boundary before it checked by hand: 0.05 ms per 1k-token
-# article instead of 0.2 ms for one case-insensitive alternation led by \b.
-_INSTRUCTIONS = (
-    re.compile(
-        r"(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+)?"
-        r"(?:previous|prior|above|earlier|preceding|your)\s+(?:instructions|prompts?|rules|messages)"
-    ),
-    re.compile(r"you\s+are\s+now\b"),
-    re.compile(r"new\s+instructions\s*:"),
-    re.compile(r"^\s*(?:system|assistant)\s*:", re.M),
-)
-
-
-def _talks_to_model(text: str) -> bool:
-    low = text.lower()
-    for pattern in _INSTRUCTIONS:
-        for match in pattern.finditer(low):
-            start = match.start()
-            if start == 0 or not (low[start - 1].isalnum() or low[start - 1] == "_"):
-                return True
-    return False
-
-
-_SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+|\n|$)")
-
-
-def _as_data(text: str) -> str:
-    """The article as it goes between the prompt's <article> markers.
-
-    A closing marker inside the text is defused, so the article cannot end its own data
-    block, and a sentence that talks to the model ("Ignore previous instructions and ...",
-    "You are now ...", "SYSTEM: ...") is replaced by ``[instructions removed]``: a small
-    model obeys such text even inside the markers. Offsets are unaffected: evidence is
-    aligned to the original article, where the removed text can never be quoted as fact.
-    """
-    text = re.sub(r"</(\s*article)", r"< /\1", text, flags=re.I)
-    if not _talks_to_model(text):
-        return text
-
-    def mask(match: re.Match[str]) -> str:
-        sentence = match.group(0)
-        if not _talks_to_model(sentence):
-            return sentence
-        lead = sentence[: len(sentence) - len(sentence.lstrip())]
-        return lead + "[instructions removed]" + ("\n" if sentence.endswith("\n") else "")
-
-    return _SENTENCE.sub(mask, text)
-
-
-def _from_cache(brief: Brief, article: Article) -> Brief:
-    """A stored brief given for ``article`` (same text, maybe another id): no new cost."""
-    meta = brief.meta.model_copy(update={"cached": True})
-    return brief.model_copy(update={"article_id": article.id, "meta": meta})
 
 
 class Extractor:
@@ -192,7 +126,7 @@ class Extractor:
         """The chat messages for ``article``: constant instructions first, the article last."""
         return [
             {"role": "system", "content": self.prompt.system},
-            {"role": "user", "content": self.prompt.render_user(article=_as_data(article.text))},
+            {"role": "user", "content": self.prompt.render_user(article=as_data(article.text))},
         ]
 
     async def _draft(self, messages: list[Message]) -> tuple[Draft, Usage, int]:
@@ -220,19 +154,19 @@ class Extractor:
         With a cache: a stored brief is returned without any call; a new one is stored
         (failures are not); the same text asked for twice at once is made once.
         """
-        _check_article(article)
+        check_article(article)
         if self.cache is None:
             return await self._extract(article)
         key = self.cache_key(article)
         stored = self.cache.get(key)
         if stored is not None:
-            return _from_cache(stored, article)
+            return from_cache(stored, article)
         loop = asyncio.get_running_loop()
         first = self._inflight.get(key)
         if first is not None and first.get_loop() is loop:
             made = await asyncio.shield(first)
             if made is not None:
-                return _from_cache(made, article)
+                return from_cache(made, article)
         mine: asyncio.Future[Brief | None] = loop.create_future()
         self._inflight[key] = mine
         brief: Brief | None = None

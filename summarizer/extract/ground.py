@@ -6,11 +6,12 @@ character(s) it came from, then aligns quotes in three passes (first success
 wins):
 
 1. **exact** - the stripped quote occurs verbatim (``str.find``).
-2. **normalized** - both sides are normalised: Unicode NFKC, casefold, curly
-   quotes and guillemets to ``'``/``"``, dashes and minus to ``-``, ``…`` to
-   ``...``, and all whitespace (and invisible format characters such as soft
-   hyphens) dropped, so "U. S." matches "U.S." and line breaks do not matter.
-   The match is mapped back through the index map to exact original offsets.
+2. **normalized** - both sides are normalised (:func:`summarizer.text.fold_with_offsets`):
+   Unicode NFKC, casefold, curly quotes and guillemets to ``'``/``"``, dashes
+   and minus to ``-``, ``…`` to ``...``, and all whitespace (and invisible
+   format characters such as soft hyphens) dropped, so "U. S." matches "U.S."
+   and line breaks do not matter. The match is mapped back through the index
+   map to exact original offsets.
 3. **fuzzy** - only for normalised quotes of at least ``min_fuzzy_len``
    characters: :func:`rapidfuzz.fuzz.partial_ratio_alignment` finds the best
    window of the normalised article (score 0-100, the Indel similarity of the
@@ -34,34 +35,28 @@ organisation (to catch Ruto's words attributed to Rubio).
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import cached_property
-from itertools import chain, compress, repeat
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from summarizer.text import (
+    DASHES,
+    DOUBLE_QUOTES,
+    SINGLE_QUOTES,
+    fold_with_offsets,
+    name_tokens,
+)
 from summarizer.types import MatchKind, Span
 
 __all__ = ["Aligner", "align", "refers_to"]
 
-_SQUOTES = "\u2018\u2019\u201a\u201b\u2032\u2039\u203a"  # curly, low-9, prime, angle
-_DQUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"  # curly, low-9, guillemets, double prime
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"  # hyphens, en/em dashes, minus
-_PUNCT = str.maketrans(
-    {
-        **dict.fromkeys(_SQUOTES, "'"),
-        **dict.fromkeys(_DQUOTES, '"'),
-        **dict.fromkeys(_DASHES, "-"),
-        "\u2026": "...",
-    }
-)
-_WRAP = "\"'`" + _SQUOTES + _DQUOTES
+_WRAP = "\"'`" + SINGLE_QUOTES + DOUBLE_QUOTES
 _ELLIPSES = ("...", "\u2026")
 # Dangling punctuation trimmed off the edges of a fuzzy span.
-_LEAD_JUNK = ",;:.!?)]}-\u00bb\u201d\u2019" + _DASHES
-_TRAIL_JUNK = ",;:([{-\u00ab\u201c\u2018" + _DASHES
+_LEAD_JUNK = ",;:.!?)]}-\u00bb\u201d\u2019" + DASHES
+_TRAIL_JUNK = ",;:([{-\u00ab\u201c\u2018" + DASHES
 # Combining marks (Latin, Cyrillic, Hebrew, Arabic, Devanagari) are part of words.
 _MARKS = (
     "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0903\u093a-\u094f"
@@ -71,61 +66,6 @@ _WORD_RE = re.compile(f"{_WORD}(?:['\u2019]{_WORD})*")
 _WORD_SIMILARITY = 80.0  # a quote word this close to an article word is the same word
 _WEAK_BLOCK = 8  # matched words with fewer characters may be a chance match
 _HINT_TOLERANCE = 2.0  # fuzzy scores this close count as the same match (for hint)
-
-# Per-character fold cache: char -> (normalised text, is a combining/spacing mark).
-_CHAR_CACHE: dict[str, tuple[str, bool]] = {}
-
-
-def _fold(s: str) -> str:
-    """Normalise a short string (one character or one grapheme cluster)."""
-    s = unicodedata.normalize("NFKC", s.translate(_PUNCT)).casefold()
-    s = unicodedata.normalize("NFKC", s).translate(_PUNCT)
-    return "".join(c for c in s if not c.isspace() and unicodedata.category(c) != "Cf")
-
-
-def _char_info(c: str) -> tuple[str, bool]:
-    info = _CHAR_CACHE.get(c)
-    if info is None:
-        if len(_CHAR_CACHE) > 50_000:
-            _CHAR_CACHE.clear()
-        info = (_fold(c), unicodedata.category(c).startswith("M"))
-        _CHAR_CACHE[c] = info
-    return info
-
-
-def _normalize(text: str) -> tuple[str, list[int], list[int]]:
-    """Return ``(norm, starts, ends)``: ``norm[k]`` comes from ``text[starts[k]:ends[k]]``."""
-    info = {c: _char_info(c) for c in set(text)}
-    if not any(mark for _, mark in info.values()):
-        # Fast path (no combining marks, i.e. nearly all news text): each character
-        # folds on its own, so translate() builds the text and C-level iterators the map.
-        norm = text.translate({ord(c): f or None for c, (f, _) in info.items() if f != c})
-        if all(len(f) <= 1 for f, _ in info.values()):
-            keep = {c for c, (f, _) in info.items() if f}
-            kept = list(compress(range(len(text)), map(keep.__contains__, text)))
-        else:  # some character expands ("…" -> "...", "ß" -> "ss"): repeat its index
-            lens = {c: len(f) for c, (f, _) in info.items()}
-            kept = list(
-                chain.from_iterable(map(repeat, range(len(text)), map(lens.__getitem__, text)))
-            )
-        return norm, kept, [i + 1 for i in kept]
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    base, produced = 0, 0  # start of the current grapheme cluster, chars it produced
-    for i, c in enumerate(text):
-        f, mark = info[c]
-        if mark and produced:
-            # A combining mark: re-fold the whole cluster so "e" + U+0301 == "é".
-            del out[-produced:], starts[-produced:], ends[-produced:]
-            f = _fold(text[base : i + 1])
-        else:
-            base = i
-        out.extend(f)
-        starts.extend([base] * len(f))
-        ends.extend([i + 1] * len(f))
-        produced = len(f)
-    return "".join(out), starts, ends
 
 
 def _clean(quote: str) -> str:
@@ -164,7 +104,7 @@ class Aligner:
     @cached_property
     def _index(self) -> tuple[str, list[int], list[int]]:
         """The normalised text and its map back to the original (built on first use)."""
-        return _normalize(self.text)
+        return fold_with_offsets(self.text)
 
     def align(self, quote: str, *, hint: int = 0) -> Span | None:
         """Align ``quote`` to the article; ``None`` if it cannot be grounded."""
@@ -179,7 +119,7 @@ class Aligner:
             span = self._exact(q, hint) or self._normalized(q, hint)
             if span is not None:
                 return span
-        nq = _normalize(cleaned)[0]
+        nq = fold_with_offsets(cleaned)[0]
         return self._fuzzy(cleaned, nq, hint) if len(nq) >= self.min_fuzzy_len else None
 
     def _exact(self, quote: str, hint: int) -> Span | None:
@@ -190,7 +130,7 @@ class Aligner:
 
     def _normalized(self, quote: str, hint: int) -> Span | None:
         norm, starts, ends = self._index
-        nq = _normalize(quote)[0]
+        nq = fold_with_offsets(quote)[0]
         found = _occurrences(norm, nq, bisect_left(starts, hint)) if nq else []
         if not found:
             return None
@@ -234,7 +174,7 @@ class Aligner:
         closely resemble (a misspelt name). So it covers the article's words.
         """
         wstarts, wends = self._word_bounds()
-        qwords = [_normalize(w)[0] for w in _WORD_RE.findall(quote)]
+        qwords = [fold_with_offsets(w)[0] for w in _WORD_RE.findall(quote)]
         if not qwords or not wstarts:
             return self._snap(start, end)
         pad = max(2, len(qwords) // 4)
@@ -336,12 +276,6 @@ _TITLES = frozenset(
 )
 
 
-def _tokens(s: str) -> list[str]:
-    s = unicodedata.normalize("NFKD", s.translate(_PUNCT))
-    s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
-    return re.findall(r"[^\W_]+", s)
-
-
 def refers_to(evidence: str, name: str) -> bool:
     """True when ``evidence`` names ``name``: a significant token of it, or the whole name.
 
@@ -349,8 +283,8 @@ def refers_to(evidence: str, name: str) -> bool:
     particles ("President", "Mr", "of", "van", ...) and tokens shorter than 3
     characters do not count on their own.
     """
-    ev = _tokens(evidence)
-    nm = _tokens(name)
+    ev = name_tokens(evidence)
+    nm = name_tokens(name)
     if not nm:
         return False
     words = set(ev)

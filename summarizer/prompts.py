@@ -29,7 +29,7 @@ _PLACEHOLDER = re.compile(r"\$\{?([A-Za-z_]\w*)")
 
 def prompts_dir() -> Path:
     """Where the prompt files are: inside the installed package, else the checkout."""
-    package = Path(__file__).resolve().parent.parent  # summarizer/
+    package = Path(__file__).resolve().parent
     for candidate in (package / "prompts", package.parent / "prompts"):
         if candidate.is_dir():
             return candidate

@@ -1,0 +1,281 @@
+"""What grouping knows about one document: :class:`DocFeatures`.
+
+Each document (an article, its brief, or both) becomes a :class:`DocFeatures`:
+
+* a TF-IDF vector of the whole text (sublinear tf, smoothed idf, L2-normalised at scoring
+  time against the current document frequencies of a :class:`TfidfCorpus`: cheap and
+  strong, but it merges same-actor follow-ups);
+* **lead cues**, read only from the title and the first two sentences, because the lead is
+  where news reports its own event (an earlier call mentioned further down is not the
+  article's event): proper names, counted quantities ("26 pirates", "5.6 magnitude",
+  "seventh round"), the weekday of the first sentence, and the event type (call vs meeting,
+  verdict vs sentencing);
+* the publication date, which turns a weekday cue into a calendar date;
+* when a brief exists: canonical participant keys, topic words, the event's type, date,
+  weekday cue and place, and the brief's figures as counted quantities.
+
+:func:`blocking_keys` are what a document is indexed under to find its candidate pairs:
+its rarest terms (top ``block_terms`` by tf-idf, document frequency >= 2), its lead names
+and its participant keys. How two documents' features are scored and grouped is
+:mod:`summarizer.events.group`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from summarizer.events.entities import canonical_key
+from summarizer.text import (
+    MONTHS,
+    STOPWORDS,
+    WEEKDAYS,
+    find_weekday,
+    split_sentences,
+    tokenize,
+    word_set,
+)
+from summarizer.types import Article, Brief
+
+if TYPE_CHECKING:
+    from summarizer.events.group import GroupConfig
+
+__all__ = [
+    "DocFeatures",
+    "TfidfCorpus",
+    "blocking_keys",
+    "cosine",
+    "extract_features",
+    "resolve_weekday",
+]
+
+
+def _split(words: str) -> list[str]:
+    """The words of a word list written as one string, in order."""
+    return words.split()
+
+
+_NAME_SKIP = (
+    STOPWORDS
+    | frozenset(WEEKDAYS)
+    | frozenset(MONTHS)
+    | word_set(
+        """mr mrs ms dr gov sen rep lt capt president secretary minister prime governor chairman
+    chief officials official"""
+    )
+)
+_WORD_NUM = {
+    w: i
+    for i, w in enumerate(
+        _split(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+            "fifteen sixteen seventeen eighteen nineteen twenty"
+        )
+    )
+}
+_ORDINAL = {
+    w: i + 1
+    for i, w in enumerate(
+        _split("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth")
+    )
+}
+
+_EVENT_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("call", re.compile(r"\b(?:phone|telephone|phoned|call (?:with|between)|video call)\b", re.I)),
+    ("meeting", re.compile(r"\b(?:met|meets|meeting|visit|visited|hosted|sidelines)\b", re.I)),
+    ("verdict", re.compile(r"\b(?:convicted|found guilty|verdict|acquitted)\b", re.I)),
+    ("sentencing", re.compile(r"\b(?:sentenced|sentencing|jailed for)\b", re.I)),
+)
+_WORD = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[A-Za-z]+")
+
+
+def _names(sentences: Iterable[str]) -> set[str]:
+    """Capitalised words not opening a sentence: proper names, roughly."""
+    out: set[str] = set()
+    for sentence in sentences:
+        for m in re.finditer(r"[A-Za-z][\w'\u2019]*(?:-[\w'\u2019]+)*", sentence):
+            if m.start() == 0:
+                continue
+            for part in m.group().split("-"):
+                word = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", part.lower())
+                if part[:1].isupper() and len(word) > 1 and word not in _NAME_SKIP:
+                    out.add(word)
+    return out
+
+
+def _counts(text: str) -> tuple[set[tuple[str, str]], set[str]]:
+    """Counted quantities ``(noun, value)`` near each number, and all number values."""
+    words = _WORD.findall(text)
+    pairs: set[tuple[str, str]] = set()
+    values: set[str] = set()
+    for i, word in enumerate(words):
+        low = word.lower()
+        if word[0].isdigit():
+            value = re.sub(r"(?:st|nd|rd|th)$", "", low).replace(",", "")
+        elif low in _WORD_NUM and low not in ("zero", "one"):
+            value = str(_WORD_NUM[low])
+        elif low in _ORDINAL:
+            value = str(_ORDINAL[low])
+        else:
+            continue
+        values.add(value)
+        for ctx in words[max(0, i - 1) : i] + words[i + 1 : i + 3]:
+            c = ctx.lower()
+            if ctx.isalpha() and len(c) > 2 and c not in STOPWORDS and c not in _WORD_NUM:
+                pairs.add((c.removesuffix("s"), value))
+    return pairs, values
+
+
+_PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+){1,2}\b")
+_NOT_PERSON = word_set(
+    """president secretary state minister prime governor gov chairman senator mayor united
+    nations kingdom states republic democratic general assembly union national committee
+    house white department ministry navy police news network city county island street
+    north south east west new"""
+)
+
+
+def _actors(sentence: str) -> set[str]:
+    """Surnames of person-like names ("Marco Rubio") in a sentence."""
+    out: set[str] = set()
+    for m in _PERSON.finditer(sentence):
+        words = [w.lower() for w in m.group().split() if not w.endswith(".")]
+        while words and (words[0] in _NOT_PERSON or words[0] in _NAME_SKIP):
+            words = words[1:]
+        if len(words) >= 2 and not any(w in _NOT_PERSON or w in _NAME_SKIP for w in words):
+            out.add(words[-1])
+    return out
+
+
+def _event_type(text: str) -> str | None:
+    hits = [(m.start(), kind) for kind, rx in _EVENT_TYPES if (m := rx.search(text))]
+    return min(hits)[1] if hits else None
+
+
+def resolve_weekday(weekday: int, published: dt.date) -> dt.date:
+    """The latest date on or before ``published`` falling on ``weekday`` (0 = Monday)."""
+    return published - dt.timedelta(days=(published.weekday() - weekday) % 7)
+
+
+@dataclass(frozen=True)
+class DocFeatures:
+    """What grouping knows about one document (see the module docstring)."""
+
+    doc_id: str
+    tf: Mapping[str, float]
+    vocab: frozenset[str]
+    lead_names: frozenset[str]
+    lead_counts: frozenset[tuple[str, str]]
+    counts: frozenset[tuple[str, str]]
+    published: dt.date | None = None
+    weekday: int | None = None
+    event_date: dt.date | None = None
+    date_from_brief: bool = False
+    actors: frozenset[str] = frozenset()
+    event_type: str | None = None
+    participants: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+    place: str | None = None
+
+
+def extract_features(doc_id: str, article: Article | None, brief: Brief | None) -> DocFeatures:
+    """Features from an article's text, a brief, or both (either may be missing)."""
+    title = article.title if article and article.title else ""
+    text = article.text if article else ""
+    sentences = split_sentences(text)
+    lead = sentences[:2] + ([title] if title else [])
+    words = tokenize(f"{title}\n{text}")
+    published = article.published if article else None
+    weekday = find_weekday(sentences[0]) if sentences else None
+    event_type = _event_type(" ".join([title, *sentences[:1]]))
+    lead_counts, _ = _counts(" ".join(sentences[:2]))
+    text_counts, _ = _counts(text)
+    participants: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+    event_date: dt.date | None = None
+    place: str | None = None
+    date_from_brief = False
+    if brief is not None:
+        words += tokenize(" ".join([brief.summary, brief.event.what]))
+        participants = frozenset(canonical_key(p.name) for p in brief.participants)
+        topics = frozenset(t for topic in brief.topics for t in tokenize(topic.label))
+        event_type = _event_type(brief.event.what) or event_type
+        brief_weekday = find_weekday(brief.event.date_text)
+        date_from_brief = brief.event.date is not None or brief_weekday is not None
+        weekday = brief_weekday if brief_weekday is not None else weekday
+        event_date = brief.event.date
+        place = brief.event.place.lower() if brief.event.place else None
+        for fig in brief.figures:
+            pairs, _ = _counts(f"{fig.value} {fig.what}")
+            lead_counts |= pairs
+            text_counts |= pairs
+    if event_date is None and weekday is not None and published is not None:
+        event_date = resolve_weekday(weekday, published)
+    counts = Counter(words)
+    tf = {w: 1.0 + math.log(n) for w, n in sorted(counts.items())}
+    vocab = frozenset(counts) | frozenset(re.sub(r"(?:'s)$", "", w) for w in counts)
+    vocab |= frozenset(tokenize(text.replace("-", " ")))
+    return DocFeatures(
+        doc_id=doc_id,
+        tf=tf,
+        vocab=vocab,
+        lead_names=frozenset(_names(lead)),
+        lead_counts=frozenset(lead_counts),
+        counts=frozenset(text_counts),
+        published=published,
+        weekday=weekday,
+        event_date=event_date,
+        date_from_brief=date_from_brief,
+        actors=frozenset(_actors(sentences[0])) if sentences else frozenset(),
+        event_type=event_type,
+        participants=participants,
+        topics=topics,
+        place=place,
+    )
+
+
+class TfidfCorpus:
+    """Document frequencies that grow as documents are added (for incremental use)."""
+
+    def __init__(self) -> None:
+        self.df: Counter[str] = Counter()
+        self.n = 0
+
+    def add(self, doc: DocFeatures) -> None:
+        self.n += 1
+        self.df.update(doc.tf.keys())
+
+    def idf(self, term: str) -> float:
+        return math.log((self.n + 1) / (self.df.get(term, 0) + 1)) + 1.0
+
+    def vector(self, doc: DocFeatures) -> dict[str, float]:
+        vec = {w: x * self.idf(w) for w, x in doc.tf.items()}
+        norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+        return {w: x / norm for w, x in vec.items()}
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(w, 0.0) for w, x in a.items())
+
+
+def blocking_keys(
+    doc: DocFeatures, corpus: TfidfCorpus, config: GroupConfig, min_df: int = 2
+) -> list[str]:
+    """A document's index keys: rare terms, lead names, participant keys.
+
+    In a batch, terms found in one document only (``min_df`` 2) can match nothing; an
+    incremental index uses ``min_df=1`` because later documents may share them.
+    """
+    terms = [w for w in doc.tf if corpus.df.get(w, 0) >= min_df]
+    terms.sort(key=lambda w: (-doc.tf[w] * corpus.idf(w), w))
+    keys = ["t:" + w for w in terms[: config.block_terms]]
+    keys += sorted("n:" + n for n in doc.lead_names if corpus.df.get(n, 0) >= min_df)
+    keys += sorted("p:" + p for p in doc.participants)
+    return keys
