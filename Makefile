@@ -34,4 +34,4 @@ test: lint browser
 
 # Re-record the cassettes against the embedded model (starts it for the run).
 record: install
-	$(VENV)/bin/pytest tests/test_cassettes.py --record-mode=rewrite
+	$(PY) tests/record.py

@@ -6,8 +6,8 @@ Run: ``.venv/bin/python benchmarks/bench_throughput.py [--n 200] [--concurrency 
 Starts :mod:`loopback` (a separate process: every answer is a valid ``Draft`` for its
 article after exactly ``latency`` seconds) and briefs ``n`` distinct ~1k-token articles
 with ``Extractor.extract_many(concurrency=C)`` through the real client stack (openai +
-instructor + grounding). The ideal wall time is ``n * latency / C``: the table gives the
-measured time as a ratio to it (goal <= 1.1). Three runs: without a cache; with an empty
+instructor + the item checks). The ideal wall time is ``n * latency / C``: the table
+gives the measured time as a ratio to it (goal <= 1.1). Three runs: without a cache; with an empty
 cache (filled on the way); the same input again with that cache (goal: 0 LLM calls).
 Each run is the median of ``--repeat`` runs (the cached ones on fresh cache files); a last
 run with ``rpm`` set shows the rate limiter pacing (its ideal is the limiter's pace).

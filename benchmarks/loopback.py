@@ -4,9 +4,10 @@ Run as its own process (so it does not share the client's GIL):
 ``python benchmarks/loopback.py --latency 0.2`` prints ``PORT <n>`` once it listens on
 127.0.0.1. Every ``POST /v1/chat/completions`` is answered after exactly ``latency``
 seconds (``time.sleep`` in the request's own thread) with a valid ``Draft`` for the
-article it carries (evidence copied from the article's first sentences), as message
-content (JSON modes) or as a tool call (tools mode). ``GET /stats`` returns the number
-of chat requests served. ``TCP_NODELAY`` is on for every connection; HTTP/1.1 keep-alive.
+article it carries (:func:`draft_for`: items citing the numbered sentences that support
+them), as message content (JSON modes) or as a tool call (tools mode). ``GET /stats``
+returns the number of chat requests served. ``TCP_NODELAY`` is on for every connection;
+HTTP/1.1 keep-alive.
 """
 
 from __future__ import annotations
@@ -26,27 +27,57 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]")
+_NUMBERED = re.compile(r"^\[(\d+)\] (.*)$", re.M)
+_DATE = re.compile(r"\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday)\b")
+_CUE = re.compile(r"\b(?:proposed|announced)\b")
+_VOTE = re.compile(r"\bin a vote of (\d+) to \d+")
 
 
-def draft_for(text: str) -> dict[str, Any]:
-    """A valid, grounded Draft for ``text``: every evidence is a phrase of the text."""
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if len(s.split()) >= 4]
-    first = " ".join(sentences[0].split()[:12]) if sentences else text[:60]
-    second = " ".join(sentences[1].split()[:8]) if len(sentences) > 1 else first
-    return {
-        "what": " ".join(first.split()[:6]),
+def draft_for(article: str) -> dict[str, Any]:
+    """A valid draft-3 answer for the article block of a prompt (``[n] sentence`` lines):
+    every item cites a sentence that supports it, as a good model's answer would.
+
+    The event is the first sentence of four words or more (its first two words, "The
+    council", the participant; its verb and object the topic; its "on Monday" the date); the
+    first sentence that proposes or announces something is a commitment; the first "in a
+    vote of 31 to 12" a figure. The summary is the event's sentence.
+    """
+    sentences = [(int(n), s) for n, s in _NUMBERED.findall(article)]
+    usable = [(n, s) for n, s in sentences if len(s.split()) >= 4] or sentences
+    number, first = usable[0]
+    words = first.split()
+    draft: dict[str, Any] = {
+        "what": " ".join(words[:6]).rstrip(",."),
         "date_text": None,
         "place": None,
-        "event_evidence": first,
-        "participants": [],
+        "sentence": number,
+        "participants": [
+            {"name": " ".join(words[:2]), "role": None, "country": None, "sentence": number}
+        ],
         "mentioned": [],
-        "topics": [{"label": " ".join(second.split()[:3]), "evidence": second}],
+        "topics": [{"label": " ".join(words[2:6]).rstrip(",."), "sentence": number}],
         "commitments": [],
-        "quotes": [],
+        "speakers": [],
         "figures": [],
-        "summary": first + ".",
+        "summary": first,
     }
+    if date := _DATE.search(first):
+        draft["date_text"] = date.group()
+    for n, sentence in sentences:
+        if (cue := _CUE.search(sentence)) and not draft["commitments"]:
+            status = "proposed" if cue.group() == "proposed" else "announced"
+            actor, action = sentence.split()[:2], sentence[cue.end() :].split()[:3]
+            draft["commitments"].append(
+                {
+                    "actor": " ".join(actor),
+                    "action": " ".join(action).rstrip(",."),
+                    "status": status,
+                    "sentence": n,
+                }
+            )
+        if (vote := _VOTE.search(sentence)) and not draft["figures"]:
+            draft["figures"].append({"what": "votes in favour", "value": vote[1], "sentence": n})
+    return draft
 
 
 def answer(request: dict[str, Any]) -> bytes:

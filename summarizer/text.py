@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import chain, compress, repeat
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "SINGLE_QUOTES",
     "STOPWORDS",
     "WEEKDAYS",
+    "SourceWords",
     "content_words",
     "find_weekday",
     "first_sentences",
@@ -30,9 +31,11 @@ __all__ = [
     "fold_with_offsets",
     "name_tokens",
     "replace_sentences",
+    "sentence_spans",
     "shorten",
     "split_sentences",
     "tokenize",
+    "unsupported_tokens",
     "word_key",
     "word_set",
 ]
@@ -79,21 +82,34 @@ def tokenize(text: str) -> list[str]:
     return [sys.intern(t) for t in _TOKEN.findall(text) if len(t) > 1 and t not in STOPWORDS]
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text`` (line breaks end sentences; common abbreviations don't)."""
-    out: list[str] = []
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text``, whitespace trimmed (line breaks end
+    sentences; common abbreviations and initials don't)."""
+    out: list[tuple[int, int]] = []
     start = 0
     for m in re.finditer(r"[.!?][\"\u201d\u2019)]?\s+|\n+", text):
         words = text[start : m.start()].split()
         last = words[-1].lower().rstrip(".") if words else ""
         if "\n" not in m.group() and (last in _ABBREV or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last)):
             continue
-        if sentence := text[start : m.end()].strip():
-            out.append(sentence)
+        out.extend(_trimmed(text, start, m.end()))
         start = m.end()
-    if tail := text[start:].strip():
-        out.append(tail)
+    out.extend(_trimmed(text, start, len(text)))
     return out
+
+
+def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return []
+    begin = start + len(piece) - len(piece.lstrip())
+    return [(begin, begin + len(stripped))]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text`` (see :func:`sentence_spans`)."""
+    return [text[start:end] for start, end in sentence_spans(text)]
 
 
 def shorten(text: str, limit: int = 300) -> str:
@@ -295,3 +311,68 @@ def name_tokens(text: str) -> list[str]:
     text = unicodedata.normalize("NFKD", text.translate(PUNCTUATION_FOLD))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return re.findall(r"[^\W_]+", text)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+class SourceWords:
+    """The words and numbers of some source texts."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        texts = list(texts)
+        self.words: set[str] = set()
+        self.numbers: set[str] = set()
+        for text in texts:
+            words = _WORD.findall(text)
+            self.words.update(words)
+            # "NAIROBI, Kenya –" (a dateline in capitals) supports "Nairobi"
+            self.words.update(w.capitalize() for w in words if len(w) > 1 and w.isupper())
+            self.numbers.update(n.replace(",", "") for n in _NUMBER.findall(text))
+        self.lower = {w.lower() for w in self.words}
+        self.texts = "\n".join(texts)
+        self.folded = self.texts.lower()
+        self.prefixes = {w[:n] for w in self.words for n in (3, 4) if len(w) >= n}
+
+    def unsupported(self, prose: str) -> list[str]:
+        """See :func:`unsupported_tokens`."""
+        numbers = _NUMBER.finditer(prose)
+        bad = [(m.start(), m.group()) for m in numbers if m[0].replace(",", "") not in self.numbers]
+        for m in _WORD.finditer(prose):
+            word = m.group()
+            if len(word) < 3 or not word[0].isupper():
+                continue
+            lower = word.lower()
+            if lower in STOPWORDS or lower in WEEKDAYS or word in self.words:
+                continue
+            before = prose[: m.start()].rstrip(" \t\n\"'“‘(")
+            if (not before or before[-1] in ".!?") and lower in self.folded:
+                continue  # capitalised because it starts the sentence ("Phone": "telephone")
+            if word[:4] not in self.prefixes and not any(
+                a in self.texts for a in _ABBREVIATED.get(lower, ())
+            ):
+                bad.append((m.start(), word))
+        return list(dict.fromkeys(t for _, t in sorted(bad)))
+
+
+def unsupported_tokens(prose: str, texts: Iterable[str] | SourceWords) -> list[str]:
+    """The numbers and names in ``prose`` that none of ``texts`` supports.
+
+    A number is supported when some text has a number of the same digits (separators
+    aside); a capitalised word of 3 letters or more when some text has it, or a word that
+    starts with its first four letters ("Kenyan": "Kenya"), or its usual abbreviation
+    ("U.S." for "United States"); the first word of a sentence, capitalised by grammar,
+    when some text has it in any case, even inside a word ("Phone": "telephone"). Weekday
+    names and function words ("The", "They") always are; a word in capitals in a text
+    ("NAIROBI") supports its capitalised form."""
+    sources = texts if isinstance(texts, SourceWords) else SourceWords(texts)
+    return sources.unsupported(prose)
+
+
+_ABBREVIATED = {
+    "united": ("U.S.", "U.N.", "U.K.", "US ", "UN ", "UAE"),
+    "states": ("U.S.", "US "),
+    "nations": ("U.N.", "UN "),
+    "kingdom": ("U.K.", "UK "),
+}

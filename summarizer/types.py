@@ -122,9 +122,10 @@ class Commitment(_Frozen):
 
 
 class Quote(_Frozen):
-    """Words attributed to a speaker; ``evidence[0].text`` is the verbatim quote."""
+    """Words between quotation marks (``evidence[0].text``) and who said them (None: the
+    article does not say)."""
 
-    speaker: str
+    speaker: str | None = None
     text: str
     evidence: list[Span]
 
@@ -174,19 +175,25 @@ class Usage(_Frozen):
 
 
 DropReason = Literal[
-    "not_found", "misattributed", "unsupported", "not_a_quote", "not_a_number", "empty"
+    "not_found",
+    "misattributed",
+    "unsupported",
+    "not_a_quote",
+    "not_a_number",
+    "not_a_commitment",
+    "not_a_place",
+    "byline",
+    "empty",
 ]
 
 
 class DroppedItem(_Frozen):
-    """An item removed from a brief, and why.
-
-    ``not_found``: its evidence is not in the article; ``misattributed``: the
-    evidence does not name the participant or speaker it was given for;
-    ``unsupported``: a figure whose evidence does not state its value;
-    ``not_a_quote``: a "quote" that is not between quotation marks in the article;
-    ``not_a_number``: a figure without a number; ``empty``: no evidence given.
-    """
+    """An item removed from a brief, and why: ``not_found`` (not in the article, or its
+    sentence number is not one), ``misattributed`` (its sentence does not name whom it was
+    given for), ``unsupported`` (a figure its sentence does not state; prose with a name
+    or number the article lacks), ``not_a_commitment`` (no future act or call in its
+    sentence), ``not_a_place``, ``byline`` (a date written only in the byline),
+    ``not_a_quote``/``not_a_number``/``empty``."""
 
     kind: str
     label: str
@@ -200,7 +207,7 @@ class Diagnostics(_Frozen):
     spans_exact: int = 0
     spans_normalized: int = 0
     spans_fuzzy: int = 0
-    reasked: int = 0
+    reasked: int = 0  # always 0 since 0.2 (nothing is re-asked to ground it); goes in 0.3
     dropped: list[DroppedItem] = Field(default_factory=list)
 
 
@@ -239,15 +246,10 @@ class Brief(_Frozen):
     def spans(self) -> list[Span]:
         """Every evidence span in the brief, in item order."""
         items: list[list[Span]] = [self.event.evidence]
-        for group in (
-            self.participants,
-            self.mentioned,
-            self.topics,
-            self.commitments,
-            self.quotes,
-            self.figures,
-        ):
+        for group in (self.participants, self.mentioned, self.topics):
             items.extend(item.evidence for item in group)
+        for other in (self.commitments, self.quotes, self.figures):
+            items.extend(item.evidence for item in other)
         return [span for spans in items for span in spans]
 
     def _repr_html_(self) -> str:
@@ -258,9 +260,7 @@ class Brief(_Frozen):
         return self.notebook_views["markdown"](self)
 
 
-# ---------------------------------------------------------------------------
 # Consolidation types (event records) live below this line.
-# ---------------------------------------------------------------------------
 
 
 class SourceSpan(_Frozen):
@@ -312,7 +312,7 @@ class CommitmentRecord(_Sourced):
 
 
 class QuoteRecord(_Sourced):
-    speaker: str
+    speaker: str | None = None
     text: str
 
 

@@ -4,7 +4,7 @@ Cassettes live in ``cassettes/`` at the repository root. Tests replay them with 
 network blocked; request bodies are matched as JSON. To re-record them against the
 embedded model (it is started for the run):
 
-    pytest tests/test_cassettes.py --record-mode=rewrite
+    make record   (tests/record.py)
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def json_body(r1: Any, r2: Any) -> None:
         raise AssertionError("request bodies differ as JSON")
 
 
-def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     headers = response.get("headers", {})
     for name in list(headers):
         if name.lower() in SCRUBBED_HEADERS:
@@ -70,7 +70,7 @@ def vcr_config() -> dict[str, Any]:
         # Host and port are configuration (the recording server's port is random).
         "match_on": ["method", "path", "json_body"],
         "filter_headers": list(SCRUBBED_HEADERS),
-        "before_record_response": _scrub_response,
+        "before_record_response": scrub_response,
         "decode_compressed_response": True,
     }
 

@@ -31,6 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from summarizer import Article, LLMConfig
+from summarizer.text import sentence_spans
 
 __all__ = [
     "Answer",
@@ -98,11 +99,14 @@ class Behaviour:
 
 
 def article_of(request: Any) -> str:
-    """The article text of an extraction request (between its last ``<article>`` tags)."""
+    """The article of an extraction request as the model reads it: the numbered sentences
+    between its last ``<article>`` tags, one per line, without their ``[n]`` numbers (the
+    sentence numbering of this text is the request's)."""
     messages = request.get("messages", []) if isinstance(request, dict) else []
     user = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
     start = user.rindex("<article>\n") + len("<article>\n")
-    return str(user[start : user.rindex("\n</article>")])
+    lines = user[start : user.rindex("\n</article>")].split("\n")
+    return "\n".join(re.sub(r"^\[\d+\] ", "", line) for line in lines)
 
 
 def _tool_name(request: Any) -> str | None:
@@ -239,57 +243,51 @@ def empty_choices() -> Behaviour:
 # Answers for a given article
 # ---------------------------------------------------------------------------
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-
-
-def _phrases(text: str, words: int) -> list[str]:
-    """Verbatim phrases of at most ``words`` words, one per sentence of ``text``."""
-    out = []
-    for match in _SENTENCE.finditer(text):
-        sentence = match.group(0).strip()
-        if len(sentence.split()) < 3:
-            continue
-        # A prefix of the sentence up to a word boundary: still verbatim.
-        cut = [m.end() for m in re.finditer(r"\S+", sentence)][:words][-1]
-        out.append(sentence[:cut].rstrip(",;:"))
-    return out
-
 
 def draft_json(article: Article, **changes: Any) -> str:
-    """A valid ``Draft`` answer for ``article``; every evidence string is copied from it.
+    """A valid ``Draft`` answer for ``article`` that passes every check: its event is the
+    first sentence of three words or more (sentence numbers as the prompt numbers them),
+    its topic the next one, its ``what`` and summary words of that first sentence.
 
     ``changes`` replace fields of the answer (e.g. ``topics=[...]``).
     """
-    phrases = _phrases(article.text, 12)
-    if not phrases:
+    sentences = [
+        (n, " ".join(article.text[start:end].split()))
+        for n, (start, end) in enumerate(sentence_spans(article.text), start=1)
+    ]
+    sentences = [(n, s) for n, s in sentences if len(s.split()) >= 3]
+    if not sentences:
         raise ValueError("article too short for a draft")
-    first = phrases[0]
-    topic = phrases[1] if len(phrases) > 1 else first
+    number, first = sentences[0]
+    topic_number, topic = sentences[1] if len(sentences) > 1 else sentences[0]
     answer: dict[str, Any] = {
         "what": " ".join(first.split()[:6])[:120],
         "date_text": None,
         "place": None,
-        "event_evidence": first,
+        "sentence": number,
         "participants": [],
         "mentioned": [],
-        "topics": [{"label": " ".join(topic.split()[:4])[:80], "evidence": topic}],
+        "topics": [{"label": " ".join(topic.split()[:4])[:80], "sentence": topic_number}],
         "commitments": [],
-        "quotes": [],
+        "speakers": [],
         "figures": [],
-        "summary": f"{first}.",
+        "summary": first[:600],
     }
     answer.update(changes)
     return json.dumps(answer)
 
 
-UNGROUNDED = "zebras juggled seventeen purple accordions aboard the lunar ferry"
-"""Evidence that is in no test article."""
+UNGROUNDED = "Zebulon Quillfeather"
+"""A name that is in no test article."""
 
 
 def bad_draft_json(article: Article) -> str:
-    """A ``Draft`` that fits the schema but whose topic evidence is not in ``article``."""
-    assert UNGROUNDED not in article.text
-    return draft_json(article, topics=[{"label": "lunar accordion ferry", "evidence": UNGROUNDED}])
+    """A ``Draft`` that fits the schema but names a participant the article does not (the
+    checks drop it as ``not_found``)."""
+    assert UNGROUNDED.split()[-1] not in article.text
+    number = json.loads(draft_json(article))["sentence"]
+    participant = {"name": UNGROUNDED, "role": None, "country": None, "sentence": number}
+    return draft_json(article, participants=[participant])
 
 
 # ---------------------------------------------------------------------------

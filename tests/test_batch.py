@@ -2,7 +2,7 @@
 
 The request lines must be the very bodies the online path sends (checked against what
 the fault-injecting chat server receives), and the answers must go through the same
-parsing, grounding and assembly, without re-asks.
+parsing, item checks and assembly (no call follows an answer).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from summarizer.testing import ScriptedBackend
 
 from .fakebatch import FakeBatchServer
 from .fakeserver import (
+    UNGROUNDED,
     Behaviour,
     FakeServer,
     article_of,
@@ -99,7 +100,7 @@ def test_a_whole_batch_gives_briefs_in_input_order(batch_server: FakeBatchServer
     assert (stats.briefs, stats.llm_calls, stats.prompt_tokens) == (len(ARTICLES), 6, 600)
 
 
-def test_ungrounded_items_are_dropped_and_counted_without_a_reask() -> None:
+def test_items_that_fail_their_checks_are_dropped_and_counted_without_a_call() -> None:
     def answer(custom_id: str, body: dict[str, Any]) -> Behaviour:
         article = Article(id=custom_id, text=article_of(body))
         return ok(bad_draft_json(article) if custom_id == ARTICLES[1].id else draft_json(article))
@@ -108,11 +109,25 @@ def test_ungrounded_items_are_dropped_and_counted_without_a_reask() -> None:
         result = run_batch(ARTICLES[:3], config(server.base_url), poll_s=0.01)
     assert [type(r) for r in result.results] == [Brief, Brief, Brief]
     second = result.briefs[1]
-    assert second.topics == []
-    assert [d.reason for d in second.diagnostics.dropped] == ["not_found"]
+    assert second.participants == []
+    assert [(d.kind, d.label, d.reason) for d in second.diagnostics.dropped] == [
+        ("participant", UNGROUNDED, "not_found")
+    ]
     assert second.diagnostics.reasked == 0
     assert result.dropped == 1
-    assert not [p for _, p in server.calls if "chat" in p]  # no online re-ask
+    assert not [p for _, p in server.calls if "chat" in p]  # no online call
+
+
+def test_a_batch_answer_makes_the_brief_the_online_path_makes() -> None:
+    # One answer with an item that fails its check: both paths check and assemble alike.
+    answer = bad_draft_json(ARTICLE)
+    with FakeServer() as server:
+        server.script(ok(answer))
+        online = Extractor(config(server.base_url)).extract_sync(ARTICLE)
+    with FakeBatchServer(answer=lambda custom_id, body: ok(answer)) as fake:
+        (batched,) = run_batch([ARTICLE], config(fake.base_url), poll_s=0.01).briefs
+    assert [d.reason for d in online.diagnostics.dropped] == ["not_found"]
+    assert batched.model_copy(update={"meta": online.meta}) == online
 
 
 def test_failed_missing_cut_and_invalid_answers_fail_their_article_only() -> None:

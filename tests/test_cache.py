@@ -31,6 +31,7 @@ from summarizer import (
     extract_briefs,
     summarize,
 )
+from summarizer.extract.extractor import EXTRACT_PROMPT, prompt_article
 from summarizer.prompts import Prompt, load_prompt
 from summarizer.testing import ScriptedBackend
 
@@ -118,7 +119,6 @@ def key(article: Article = ARTICLE, **changes: Any) -> str:
         {"max_tokens": 1000},
         {"frequency_penalty": 0.2},
         {"extra_body": {"top_k": 20}},
-        {"reasks": 0},
     ],
 )
 def test_what_changes_the_answer_changes_the_key(change: dict[str, Any]) -> None:
@@ -126,7 +126,7 @@ def test_what_changes_the_answer_changes_the_key(change: dict[str, Any]) -> None
 
 
 def test_a_changed_prompt_or_schema_changes_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    base = load_prompt("extract.v1")
+    base = load_prompt(EXTRACT_PROMPT)
     edited = Prompt(id=base.id, system=base.system + " ", user=base.user, hash="0123456789abcdef")
     assert key(prompt=edited) != key()
     before = key()
@@ -152,6 +152,9 @@ def test_the_article_text_and_publication_date_are_in_the_key_its_id_is_not() ->
         {"retry_budget_s": None},
         {"rpm": 10, "tpm": 1000},
         {"base_url": "http://127.0.0.1:9/v1/"},
+        # Validation re-asks decide whether an answer fits, not what a brief that fits
+        # says (failures are never cached); no other call follows an answer.
+        {"reasks": 0},
     ],
 )
 def test_what_does_not_change_the_answer_keeps_the_key(change: dict[str, Any]) -> None:
@@ -188,7 +191,7 @@ def test_a_changed_model_or_prompt_misses(cache: Cache) -> None:
     other = ScriptedBackend(replies=[draft_json(ARTICLE)], model="other-model")
     assert not Extractor(backend=other, cache=cache).extract_sync(ARTICLE).meta.cached
     assert other.calls
-    base = load_prompt("extract.v1")
+    base = load_prompt(EXTRACT_PROMPT)
     edited = Prompt(id=base.id, system=base.system, user=base.user + "\n", hash="f" * 16)
     backend = scripted(ARTICLE)
     assert (
@@ -216,7 +219,9 @@ def test_a_rerun_redoes_only_what_is_missing(cache: Cache) -> None:
     assert [r.meta.cached for r in results if isinstance(r, Brief)] == [True] * 3 + [False] * 3
     assert len(backend.calls) == 3
     asked = [
-        i for i, a in enumerate(ARTICLES) if any(a.text in c[1]["content"] for c in backend.calls)
+        i
+        for i, a in enumerate(ARTICLES)
+        if any(prompt_article(a.text)["article"] in c[1]["content"] for c in backend.calls)
     ]
     assert asked == [3, 4, 5]
 

@@ -9,7 +9,8 @@ Retry layers under test (see :mod:`summarizer.llm.backend`):
 - HTTP (openai client): 429/5xx/connection errors/timeouts, ``http_retries`` times, same body.
 - Validation (instructor): an answer that does not fit the schema is re-asked ``reasks``
   times with the validation error in the prompt.
-- Grounding (summarizer.extract.extractor): evidence not in the article is re-asked once.
+- Checks (summarizer.extract.checks): an answer that fits but cites what the article
+  does not support loses those items; no call follows it.
 - Runaway (summarizer.extract.extractor): ``finish_reason: "length"`` is retried once with
   a penalty.
 """
@@ -41,7 +42,7 @@ from summarizer import (
     extract_briefs,
     load_prompt,
 )
-from summarizer.extract.extractor import EXTRACT_PROMPT, RUNAWAY_PENALTY
+from summarizer.extract.extractor import EXTRACT_PROMPT, RUNAWAY_PENALTY, prompt_article
 
 from .fakeserver import (
     COMPLETION_TOKENS,
@@ -392,52 +393,49 @@ def test_an_http_failure_during_the_reask_is_a_backend_error(server: FakeServer)
 
 
 # ---------------------------------------------------------------------------
-# Grounding layer: evidence that is not in the article
+# Checks: an answer that fits the schema is never re-asked
 # ---------------------------------------------------------------------------
 
 
-def test_ungrounded_evidence_is_reasked_then_dropped(server: FakeServer) -> None:
-    still_wrong = json.dumps({"fixes": [{"ref": "topics[0]", "evidence": "not there either"}]})
-    server.script(ok(bad_draft_json(ARTICLE)), ok(still_wrong))
+def test_items_that_fail_their_checks_are_dropped_without_another_request(
+    server: FakeServer,
+) -> None:
+    server.script(ok(bad_draft_json(ARTICLE)))  # nothing scripted for a second request
+    brief = extract(server)
+    assert_brief(brief)
+    assert len(server.requests) == 1
+    assert server.unscripted == 0
+    assert brief.participants == []
+    (dropped,) = brief.diagnostics.dropped
+    assert (dropped.kind, dropped.label, dropped.reason) == ("participant", UNGROUNDED, "not_found")
+    assert brief.diagnostics.reasked == 0
+    assert (brief.meta.attempts, brief.meta.usage) == (1, ONE)
+
+
+def test_an_answer_in_the_old_shape_is_reasked_as_a_validation_error(server: FakeServer) -> None:
+    # An answer that copies evidence instead of citing sentences (draft-2, with
+    # "event_evidence" and "quotes") does not fit: the validation layer re-asks with the
+    # missing fields, in the same conversation and for the same schema.
+    old = json.loads(draft_json(ARTICLE))
+    old["event_evidence"] = ARTICLE.text.split(" on Tuesday")[0]
+    old["quotes"] = old.pop("speakers")
+    del old["sentence"]
+    for topic in old["topics"]:
+        topic["evidence"] = ARTICLE.text.split("\n")[1]
+        del topic["sentence"]
+    server.script(ok(json.dumps(old)), ok(draft_json(ARTICLE)))
     brief = extract(server)
     assert_brief(brief)
     assert len(server.requests) == 2
     first, second = server.requests
     assert second.messages[:2] == first.messages[:2]  # the cacheable prefix is unchanged
-    reask = second.messages[-1]
-    assert reask["role"] == "user"
-    assert (
-        "- topics[0] (topic: lunar accordion ferry) - not found in the article"
-        in (reask["content"])
-    )
-    assert UNGROUNDED in reask["content"]
-    assert second.body["response_format"]["schema"]["title"] == "EvidenceFixes"
-    assert brief.topics == []
-    (dropped,) = brief.diagnostics.dropped
-    assert (dropped.kind, dropped.quote, dropped.reason) == ("topic", UNGROUNDED, "not_found")
-    assert brief.diagnostics.reasked == 1
+    assert second.body["response_format"]["schema"]["title"] == "Draft"
+    assert second.body["response_format"] == first.body["response_format"]
+    reask = second.text[len(first.text) :]
+    assert "validation error" in reask and "Field required" in reask
+    assert "sentence" in reask and "speakers" in reask
+    assert brief.diagnostics.dropped == [] and brief.diagnostics.reasked == 0
     assert (brief.meta.attempts, brief.meta.usage) == (2, TWO)
-
-
-def test_ungrounded_evidence_fixed_by_the_reask_is_kept(server: FakeServer) -> None:
-    phrase = "The plan raises spending on parks"
-    fixed = json.dumps({"fixes": [{"ref": "topics[0]", "evidence": phrase}]})
-    server.script(ok(bad_draft_json(ARTICLE)), ok(fixed))
-    brief = extract(server)
-    assert_brief(brief)
-    assert [t.evidence[0].text for t in brief.topics] == [phrase]
-    assert brief.diagnostics.dropped == []
-    assert brief.meta.attempts == 2
-
-
-def test_a_failed_grounding_reask_keeps_the_first_answer(server: FakeServer) -> None:
-    server.script(ok(bad_draft_json(ARTICLE)), status(503), status(503))
-    brief = extract(server, http_retries=1)
-    assert_brief(brief)
-    assert len(server.requests) == 3
-    assert [d.reason for d in brief.diagnostics.dropped] == ["not_found"]
-    assert brief.meta.attempts == 3
-    assert brief.meta.usage == ONE
 
 
 # ---------------------------------------------------------------------------
@@ -560,11 +558,19 @@ def test_prompt_injection_stays_inside_the_article_delimiters(server: FakeServer
     assert user["role"] == "user"
     start = user["content"].rindex("<article>")
     end = user["content"].rindex("</article>")
-    # The sentence that talks to the model reaches it masked; the rest verbatim.
-    masked = article.text.replace(injection, "[instructions removed]")
-    assert user["content"][start:end] == f"<article>\n{masked}\n"
+    # The sentence that talks to the model reaches it masked; the rest verbatim, one
+    # numbered sentence per line.
+    body = user["content"][start:end]
+    assert body == (
+        "<article>\n"
+        "[1] The city council approved a new budget on Tuesday after a long debate.\n"
+        "[2] The plan raises spending on parks and public transport by a wide margin.\n"
+        "[3] Officials said more details would follow next week.\n"
+        "[4] [instructions removed]\n"
+        "[5] The council meets again in March.\n"
+    )
     assert injection not in user["content"]
-    assert user["content"] == prompt.render_user(article=masked)
+    assert user["content"] == prompt.render_user(**prompt_article(article.text))
 
 
 def test_a_client_never_closed_is_closed_with_its_event_loop(server: FakeServer) -> None:

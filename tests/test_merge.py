@@ -462,3 +462,109 @@ def test_event_adjudication_decides_close_calls_and_is_recorded():
     abstain = _EventJudge(None)  # abstaining leaves the rules' verdict in place
     records = consolidate(briefs, articles.values(), config=wide, adjudicator=abstain)
     assert len(records) == 4
+
+
+# --- title and summary: prose built from the record's facts, checked against the texts ---
+
+LISTING = ("Participants:", "Topics:", "Commitments:", "Figures:", "Reported by")
+
+
+def _texts(articles: dict[str, Article], record: EventRecord) -> list[str]:
+    by_id = {a.id: a for a in articles.values()}
+    return [by_id[a].text for a in record.articles]
+
+
+def test_summaries_are_prose_of_two_to_four_sentences(
+    undated: tuple[dict[str, Article], list[EventRecord]],
+) -> None:
+    from summarizer.text import split_sentences, unsupported_tokens
+
+    articles, records = undated
+    assert len(records) == 4
+    for record in records:
+        sentences = split_sentences(record.summary)
+        assert 2 <= len(sentences) <= 4, record.summary
+        assert not any(label in record.summary for label in LISTING), record.summary
+        for p in record.participants:  # everyone who took part is named
+            assert p.name.split()[-1] in record.summary, (p.name, record.summary)
+        texts = _texts(articles, record)
+        assert unsupported_tokens(record.summary, texts) == []
+        assert unsupported_tokens(record.title, texts) == []
+        assert record.date is None or record.date.isoformat() not in record.summary
+
+
+def test_summary_of_the_call_names_who_when_what_and_the_disagreement(
+    undated: tuple[dict[str, Article], list[EventRecord]],
+) -> None:
+    _, records = undated
+    call = _record(records, "000", "002")
+    lead, *rest = call.summary.split(". ")
+    assert "William Ruto" in lead and "Marco Rubio" in lead and "on Monday" in lead
+    assert "President" in lead and "Secretary of State" in lead
+    assert any("agreed on a joint strategy" in s for s in rest)
+    (disagree,) = [s for s in rest if "disagree" in s]
+    # Both sides, each with its number of sources; "United Nations" is the canonical name,
+    # but the texts only say "UN-led", so the sentence says "the UN".
+    assert "who leads" in disagree
+    assert "Kenya (one source)" in disagree and "the UN (one source)" in disagree
+    # The disputed descriptor is not stated as a fact elsewhere.
+    assert "UN-led" not in call.summary and "Kenyan-led" not in call.summary
+
+
+def test_meeting_summary_keeps_the_date_as_written(
+    undated: tuple[dict[str, Article], list[EventRecord]],
+) -> None:
+    _, records = undated
+    meeting = _record(records, "004")
+    assert "on Wednesday, September 24, 2025, in New York" in meeting.summary
+    assert "2025-09-24" not in meeting.summary + meeting.title
+    assert "(Wednesday, September 24, 2025)" in meeting.title
+
+
+def _with(brief: Brief, **changes: object) -> Brief:
+    return brief.model_copy(update=changes)
+
+
+def test_sentence_with_invented_number_or_name_is_dropped(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    articles = load_seeds()
+    briefs = {b.article_id: b for b in seed_briefs(articles)}
+    b = briefs[IDS["001"]]
+    invented = b.commitments[0].model_copy(
+        update={"action": "send 5,000 troops to Haiti with Barack Obama"}
+    )
+    renamed = b.participants[1].model_copy(update={"role": "Grand Vizier"})
+    b = _with(b, commitments=[invented], participants=[b.participants[0], renamed])
+    with caplog.at_level(logging.INFO, logger="summarizer.events.merge"):
+        (record,) = consolidate([b], articles.values())
+    assert record.commitments[0].action.startswith("send 5,000 troops")  # the fact is kept
+    assert "5,000" not in record.summary and "Obama" not in record.summary
+    assert "Vizier" not in record.summary  # the lead falls back to names without roles
+    assert record.summary.startswith("William Ruto and Marco Rubio held a telephone conversation")
+    from summarizer.text import split_sentences
+
+    assert 2 <= len(split_sentences(record.summary)) <= 4
+    assert "2 sentence(s)" in caplog.text and "Obama" in caplog.text
+
+
+def test_title_falls_back_to_a_safer_form() -> None:
+    articles = load_seeds()
+    b = seed_briefs(articles)[0]  # 000, "on Monday"
+    b = _with(b, event=b.event.model_copy(update={"date_text": "on Monday, 12 Brumaire"}))
+    (record,) = consolidate([b], articles.values())
+    assert record.title == "Telephone conversation between William Ruto and Marco Rubio"
+    assert "Brumaire" not in record.summary and "12" not in record.summary
+
+
+def test_without_article_texts_evidence_and_brief_summary_are_the_sources() -> None:
+    from summarizer.events.merge import source_texts
+
+    articles = load_seeds()
+    b = seed_briefs(articles)[3]  # 003
+    assert b.article_id == IDS["003"]
+    texts = source_texts([b], {})
+    assert b.summary in texts and all(s.text in texts for s in b.spans())
+    assert source_texts([b], {b.article_id: articles["003"]}) == ["", articles["003"].text]
+    (record,) = consolidate([b], [])
+    assert "Donald Trump" in record.summary and "phone conversation" in record.summary

@@ -245,13 +245,13 @@ def test_the_limiter_is_shared_by_concurrent_articles_and_keeps_input_order(
 # ---------------------------------------------------------------------------
 
 
-def test_slots_serve_follow_ups_first_and_survive_cancelled_waiters() -> None:
+def test_slots_serve_in_arrival_order_and_survive_cancelled_waiters() -> None:
     async def scenario() -> list[str]:
         slots, order = Slots(1), []
         release = asyncio.Event()
 
-        async def use(name: str, *, follow_up: bool = False, hold: bool = False) -> None:
-            async with slots.hold(follow_up=follow_up):
+        async def use(name: str, *, hold: bool = False) -> None:
+            async with slots.hold():
                 order.append(name)
                 if hold:
                     await release.wait()
@@ -260,17 +260,17 @@ def test_slots_serve_follow_ups_first_and_survive_cancelled_waiters() -> None:
         await asyncio.sleep(0)
         waiters = [asyncio.create_task(use(n)) for n in ("b", "c")]
         gone = asyncio.create_task(use("x"))  # cancelled while it waits
-        follow = asyncio.create_task(use("a-reask", follow_up=True))
+        late = asyncio.create_task(use("e"))
         await asyncio.sleep(0)
         gone.cancel()
         release.set()
-        await asyncio.gather(holder, *waiters, follow, gone, return_exceptions=True)
+        await asyncio.gather(holder, *waiters, late, gone, return_exceptions=True)
         assert slots.free == 1  # every slot came back
         async with slots.hold():  # and is free at once
             order.append("d")
         return order
 
-    assert asyncio.run(asyncio.wait_for(scenario(), 5)) == ["a", "a-reask", "b", "c", "d"]
+    assert asyncio.run(asyncio.wait_for(scenario(), 5)) == ["a", "b", "c", "e", "d"]
 
 
 def test_a_slot_handed_to_a_cancelled_waiter_is_passed_on() -> None:

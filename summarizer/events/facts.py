@@ -268,11 +268,11 @@ def merge_quotes(
     briefs: Sequence[Brief], articles: Mapping[str, Article], entities: Entities
 ) -> list[QuoteRecord]:
     """Quotes, one per speaker (canonical name) and statement, in its longest wording."""
-    items: list[tuple[str, str, Item]] = []
+    items: list[tuple[str | None, str, Item]] = []
     for b in briefs:
         for q in b.quotes:
             spans = anchor_spans(b.article_id, q.evidence, articles)
-            speaker = entities.canon(q.speaker) or q.speaker
+            speaker = (entities.canon(q.speaker) or q.speaker) if q.speaker else None
             for sp, text, item in items:
                 if sp == speaker and _same_quote(text, q.text):
                     item.add(b.article_id, q.text, spans)

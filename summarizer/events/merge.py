@@ -12,12 +12,18 @@ outlets; an article of unknown outlet counts alone) and whether it is single-sou
   disagree about the same topic ("Kenyan-led" vs "UN-led" mission), event dates and places.
 * **Date**: a brief's explicit date wins; otherwise a weekday cue ("on Monday") becomes a
   date only against an article's publication date, and stays a cue without one.
-* **Title and summary** are assembled from the record's own facts (no model involved).
+* **Title and summary** are prose built from the record's own facts, no model involved
+  (:mod:`summarizer.events.prose`). Every sentence is checked against the sources
+  (:func:`summarizer.text.unsupported_tokens`): the articles' texts and titles, or, for a
+  brief whose article is not given, its evidence spans and its summary. A sentence with a number or
+  name the sources don't support is dropped or replaced by a plainer form; the drops are
+  logged (``summarizer.events.merge``, INFO), as a record has no field for them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -36,6 +42,7 @@ from summarizer.events.facts import (
     merge_topics,
 )
 from summarizer.events.features import resolve_weekday
+from summarizer.events.prose import event_prose
 from summarizer.events.provenance import (
     Item,
     anchor_spans,
@@ -43,7 +50,7 @@ from summarizer.events.provenance import (
     sorted_spans,
     top,
 )
-from summarizer.text import content_words, find_weekday
+from summarizer.text import SourceWords, content_words, find_weekday
 from summarizer.types import (
     Adjudication,
     Article,
@@ -55,9 +62,16 @@ from summarizer.types import (
     SourceSpan,
 )
 
-__all__ = ["anchor_spans", "independent_sources", "merge_group"]
+__all__ = [
+    "anchor_spans",
+    "independent_sources",
+    "merge_group",
+    "source_texts",
+]
 # anchor_spans and independent_sources live in summarizer.events.provenance; they stay
 # importable from here, where 0.1 had them.
+
+_log = logging.getLogger(__name__)
 
 
 def merge_group(
@@ -107,7 +121,30 @@ def merge_group(
         conflicts=unique_conflicts(conflicts),
         adjudications=[*extra_adjudications, *entities.adjudications],
     )
-    return record.model_copy(update={"title": _title(record), "summary": _summary(record)})
+    cues = {b.article_id: b.event.date_text for b in briefs if b.event.date_text}
+    prose = event_prose(record, SourceWords(source_texts(briefs, articles)).unsupported, cues)
+    if prose.dropped:
+        _log.info(
+            "%s: %d sentence(s) of the title/summary dropped or made plainer, for tokens "
+            "the sources don't support: %s",
+            event_id,
+            len(prose.dropped),
+            "; ".join(f"{s!r} ({', '.join(bad)})" for s, bad in prose.dropped),
+        )
+    return record.model_copy(update={"title": prose.title, "summary": prose.summary})
+
+
+def source_texts(briefs: Sequence[Brief], articles: Mapping[str, Article]) -> list[str]:
+    """What a record's prose may draw on: each article's title and text; for a brief whose
+    article is not given, the texts of its evidence spans and its summary."""
+    texts: list[str] = []
+    for b in briefs:
+        article = articles.get(b.article_id)
+        if article is not None:
+            texts += [article.title or "", article.text]
+        else:
+            texts += [s.text for s in b.spans()] + [b.summary]
+    return texts
 
 
 def _event_date(
@@ -174,58 +211,3 @@ def _event_what(briefs: Sequence[Brief], participants: Sequence[EntityRecord]) -
             w,
         ),
     )
-
-
-def _when(record: EventRecord) -> str:
-    if record.date is not None:
-        return record.date.isoformat()
-    return record.date_text or "date not given"
-
-
-def _title(record: EventRecord) -> str:
-    names = " and ".join(p.name for p in record.participants[:2])
-    what = (record.what or "Event").rstrip(".")
-    head = (
-        what
-        if not names or all(n.split()[-1] in what for n in names.split(" and "))
-        else f"{names}: {what}"
-    )
-    return f"{head} ({_when(record)})"
-
-
-def _summary(record: EventRecord) -> str:
-    parts = [
-        f"{(record.what or 'Event').rstrip('.')} ({_when(record)}"
-        + (f", {record.place})." if record.place else ").")
-    ]
-    if record.participants:
-        parts.append(
-            "Participants: "
-            + "; ".join(p.name + (f" ({p.role})" if p.role else "") for p in record.participants)
-            + "."
-        )
-    if record.topics:
-        parts.append("Topics: " + "; ".join(t.label for t in record.topics) + ".")
-    if record.commitments:
-        parts.append(
-            "Commitments: " + "; ".join(f"{c.actor} {c.action}" for c in record.commitments) + "."
-        )
-    if record.figures:
-        parts.append(
-            "Figures: "
-            + "; ".join(
-                f"{f.what} {f.value}" + (" (single source)" if f.single_source else "")
-                for f in record.figures
-            )
-            + "."
-        )
-    for c in record.conflicts:
-        parts.append(
-            f"Sources disagree on {c.subject}: "
-            + " vs ".join(f"{v.value} [{', '.join(v.sources)}]" for v in c.values)
-            + "."
-        )
-    parts.append(
-        f"Reported by {len(record.articles)} article(s), {record.n_sources} independent source(s)."
-    )
-    return " ".join(parts)

@@ -1,10 +1,13 @@
-"""From a checked answer to a brief.
+"""From a model's answer to a brief.
 
-The items of a :class:`~summarizer.extract.schema.Draft` that passed the checks of
-:mod:`summarizer.extract.checks` become the brief's items, with their evidence spans;
-:func:`assemble` also adds the figures written in digits in the text
-(:mod:`summarizer.extract.numbers`), resolves the date (:mod:`summarizer.extract.dates`),
-drops duplicates and records every drop in the diagnostics. Nothing here calls a model.
+Each item of a :class:`~summarizer.extract.schema.Draft` goes through its check in
+:mod:`summarizer.extract.checks` (the cited sentence, narrowed to the phrase) and becomes
+a brief item with exact evidence, or a :class:`~summarizer.types.DroppedItem` saying why
+not. The quotations come from the text, their speakers from the text and the model
+(:mod:`summarizer.extract.speakers`); figures written in digits come from the text too
+(:mod:`summarizer.extract.numbers`). Prose the model wrote (``what``, the summary) keeps
+only the sentences whose names and numbers the article supports. Nothing here calls a
+model.
 """
 
 from __future__ import annotations
@@ -13,27 +16,18 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-# The item checks lived here before summarizer.extract.checks; their names stay
-# importable from this module (the 0.1 path summarizer.assemble leads here).
-from summarizer.extract.checks import (
-    Grounding,
-    Pending,
-    collect,
-    quoted_regions,
-    reask_lines,
-    states_value,
-)
+from summarizer.extract.checks import Checks, quotations, states_value
 from summarizer.extract.dates import resolve_date
 from summarizer.extract.numbers import find_figures
 from summarizer.extract.schema import Draft
-from summarizer.text import first_sentences, word_key
+from summarizer.extract.speakers import resolve_speakers
+from summarizer.text import split_sentences, unsupported_tokens, word_key
 from summarizer.types import (
     Article,
     Brief,
     BriefMeta,
     Commitment,
     Diagnostics,
-    DroppedItem,
     EventInfo,
     Figure,
     Mention,
@@ -42,11 +36,12 @@ from summarizer.types import (
     Topic,
 )
 
-__all__ = ["Grounding", "Pending", "assemble", "collect", "quoted_regions", "reask_lines"]
+__all__ = ["assemble"]
 
 _T = TypeVar("_T")
 _SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
-_SUMMARY_SENTENCES = 4  # the brief's summary is 2-4 sentences
+_SUMMARY_SENTENCES = 4
+_WHAT_WORDS = 10
 
 
 def _tidy(label: str) -> str:
@@ -65,57 +60,108 @@ def _dedupe(items: list[_T], key: Callable[[_T], object]) -> list[_T]:
     return out
 
 
-def _event(article: Article, draft: Draft, g: Grounding) -> EventInfo:
-    date_text = draft.date_text if g.spans("date") else None
+def _event(article: Article, draft: Draft, c: Checks) -> EventInfo:
+    evidence = c.sentence(draft.sentence)
+    date = c.date(draft.date_text) if draft.date_text else None
+    place = c.place(draft.place) if draft.place else None
+    what = _tidy(draft.what)
+    if unsupported_tokens(what, [article.text]):
+        c.drop("what", what, what, "unsupported")
+        words = evidence.text.split()
+        what = " ".join(words[:_WHAT_WORDS]) + (" …" if len(words) > _WHAT_WORDS else "")
     return EventInfo(
-        what=_tidy(draft.what),
-        date_text=date_text,
-        date=resolve_date(date_text, article.published),
-        place=draft.place if g.spans("place") else None,
-        evidence=g.spans("event"),
+        what=what,
+        date_text=date.text if date else None,
+        date=resolve_date(date.text, article.published) if date else None,
+        place=place.text if place else None,
+        evidence=[evidence],
     )
 
 
-def _participants(draft: Draft, g: Grounding) -> list[Participant]:
-    return [
-        Participant(
-            name=_tidy(p.name),
-            role=p.role,
-            organisation=p.organisation,
-            country=_tidy(p.country) if p.country else None,
-            evidence=spans,
-        )
-        for p, spans in g.kept("participants", draft.participants)
-    ]
+def _summary(article: Article, draft: Draft, c: Checks, event: EventInfo) -> str:
+    """The model's sentences whose names and numbers the article has; else the event's
+    sentence, as the article writes it."""
+    kept: list[str] = []
+    for sentence in split_sentences(" ".join(_tidy(draft.summary).split())):
+        missing = unsupported_tokens(sentence, [article.text])
+        if missing:
+            c.drop("summary", ", ".join(missing), sentence, "unsupported")
+        elif len(kept) < _SUMMARY_SENTENCES:
+            kept.append(sentence)
+    return " ".join(kept) or event.evidence[0].text
 
 
-def _mentioned(draft: Draft, g: Grounding, actors: set[str]) -> list[Mention]:
+def _participants(draft: Draft, c: Checks) -> list[Participant]:
+    out = []
+    for p in draft.participants:
+        span = c.name("participant", p.name, p.sentence)
+        if span is not None:
+            country = _tidy(p.country) if p.country else None
+            out.append(
+                Participant(name=_tidy(p.name), role=p.role, country=country, evidence=[span])
+            )
+    return _dedupe(out, lambda p: word_key(p.name))
+
+
+def _mentioned(draft: Draft, c: Checks, actors: set[str]) -> list[Mention]:
     """The people merely mentioned: never one of the ``actors`` (the participants' keys)."""
+    out = []
+    for m in draft.mentioned:
+        if word_key(m.name) in actors:
+            continue
+        span = c.name("mention", m.name, m.sentence)
+        if span is not None:
+            out.append(Mention(name=_tidy(m.name), evidence=[span]))
+    return _dedupe(out, lambda m: word_key(m.name))
+
+
+def _topics(draft: Draft, c: Checks) -> list[Topic]:
+    out = []
+    for t in draft.topics:
+        if c.sentences.get(t.sentence) is None:
+            c.drop("topic", t.label, "", "not_found")
+        else:
+            out.append(Topic(label=t.label, evidence=[c.sentence(t.sentence)]))
+    return _dedupe(out, lambda t: word_key(t.label))
+
+
+def _commitments(draft: Draft, c: Checks) -> list[Commitment]:
+    out = []
+    for item in draft.commitments:
+        span = c.commitment(f"{item.actor}: {item.action}", item.sentence)
+        if span is not None:
+            out.append(
+                Commitment(
+                    actor=_tidy(item.actor),
+                    action=item.action,
+                    status=item.status,
+                    evidence=[span],
+                )
+            )
+    return _dedupe(out, lambda x: (x.evidence[0].start, word_key(x.action)))
+
+
+def _quotes(article: Article, draft: Draft, c: Checks) -> list[Quote]:
+    found = quotations(article.text)
+    answers: list[str | None] = [None] * len(found)
+    for s in draft.speakers:
+        if 1 <= s.quote <= len(found) and s.speaker:
+            answers[s.quote - 1] = _tidy(s.speaker)
+    speakers = resolve_speakers(article.text, found, answers)
     return [
-        Mention(name=_tidy(m.name), evidence=spans)
-        for m, spans in g.kept("mentioned", draft.mentioned)
-        if word_key(m.name) not in actors
+        Quote(speaker=speaker, text=article.text[start:end], evidence=[c.span(start, end)])
+        for (start, end), speaker in zip(found, speakers, strict=True)
     ]
 
 
-def _commitments(draft: Draft, g: Grounding) -> list[Commitment]:
-    return [
-        Commitment(
-            actor=_tidy(c.actor),
-            action=c.action,
-            counterpart=_tidy(c.counterpart) if c.counterpart else None,
-            status=c.status,
-            evidence=spans,
-        )
-        for c, spans in g.kept("commitments", draft.commitments)
-    ]
-
-
-def _figures(article: Article, draft: Draft, g: Grounding) -> list[Figure]:
-    figures = [
-        Figure(what=f.what, value=f.value, unit=f.unit, evidence=spans)
-        for f, spans in g.kept("figures", draft.figures)
-    ]
+def _figures(article: Article, draft: Draft, c: Checks) -> list[Figure]:
+    figures = []
+    for f in draft.figures:
+        span = c.figure(f"{f.what}: {f.value}", f.value, f.sentence)
+        if span is not None:
+            figures.append(
+                Figure(what=f.what, value=_as_written(f.value, span.text), evidence=[span])
+            )
     # Quantities written in digits are found in the text too; the model's own listing of
     # the same number (same digits, overlapping evidence) wins.
     for found in find_figures(article.text):
@@ -127,49 +173,40 @@ def _figures(article: Article, draft: Draft, g: Grounding) -> list[Figure]:
             for f in figures
         ):
             figures.append(found.model_copy(update={"found_by": "text"}))
-    return figures
+    return _dedupe(figures, lambda f: (word_key(f.what), f.value))
 
 
-def _diagnostics(brief: Brief, g: Grounding, reasked: int) -> Diagnostics:
+def _as_written(value: str, phrase: str) -> str:
+    """``value`` with the qualifier its phrase gives it ("17" in "at least 17 killed" is
+    "at least 17")."""
+    m = re.match(r"([A-Za-z ]+?)\s+[$£€]?\d", phrase)
+    if m and not value[:1].isalpha():
+        return f"{m.group(1).lower()} {value}"
+    return value
+
+
+def assemble(article: Article, draft: Draft, meta: BriefMeta) -> Brief:
+    """The brief of ``article`` from what of ``draft`` passes the checks."""
+    c = Checks.of(article.text)
+    event = _event(article, draft, c)
+    participants = _participants(draft, c)
+    brief = Brief(
+        article_id=article.id,
+        summary=_summary(article, draft, c, event),
+        event=event,
+        participants=participants,
+        mentioned=_mentioned(draft, c, {word_key(p.name) for p in participants}),
+        topics=_topics(draft, c),
+        commitments=_commitments(draft, c),
+        quotes=_quotes(article, draft, c),
+        figures=_figures(article, draft, c),
+        meta=meta,
+    )
     spans = brief.spans()
-    return Diagnostics(
+    diagnostics = Diagnostics(
         spans_exact=sum(s.match == "exact" for s in spans),
         spans_normalized=sum(s.match == "normalized" for s in spans),
         spans_fuzzy=sum(s.match == "fuzzy" for s in spans),
-        reasked=reasked,
-        dropped=[
-            DroppedItem(kind=item.kind, label=item.label, quote=item.quote, reason=item.reason)
-            for item in g.failed()
-        ],
+        dropped=c.dropped,
     )
-
-
-def assemble(article: Article, draft: Draft, g: Grounding, meta: BriefMeta, reasked: int) -> Brief:
-    """The brief of ``article`` from the items of ``draft`` that passed the checks in ``g``
-    (``reasked``: how many items were re-asked)."""
-    participants = _participants(draft, g)
-    actors = {word_key(p.name) for p in participants}
-    brief = Brief(
-        article_id=article.id,
-        summary=first_sentences(_tidy(draft.summary), _SUMMARY_SENTENCES),
-        event=_event(article, draft, g),
-        participants=_dedupe(participants, lambda p: word_key(p.name)),
-        mentioned=_dedupe(_mentioned(draft, g, actors), lambda m: word_key(m.name)),
-        topics=_dedupe(
-            [Topic(label=t.label, evidence=spans) for t, spans in g.kept("topics", draft.topics)],
-            lambda t: word_key(t.label),
-        ),
-        commitments=_dedupe(
-            _commitments(draft, g), lambda c: (c.evidence[0].start, word_key(c.action))
-        ),
-        quotes=_dedupe(
-            [
-                Quote(speaker=_tidy(q.speaker), text=spans[0].text, evidence=spans)
-                for q, spans in g.kept("quotes", draft.quotes)
-            ],
-            lambda q: q.evidence[0].start,
-        ),
-        figures=_dedupe(_figures(article, draft, g), lambda f: (word_key(f.what), f.value)),
-        meta=meta,
-    )
-    return brief.model_copy(update={"diagnostics": _diagnostics(brief, g, reasked)})
+    return brief.model_copy(update={"diagnostics": diagnostics})

@@ -8,10 +8,10 @@ options by the same instructor request handler); the file is uploaded
 (``client.batches.retrieve``); the output and error files are downloaded
 (``client.files.content``) and mapped back to the articles by ``custom_id`` (the
 article id). Each answer is parsed by the same instructor handler as online and goes
-through the same grounding and assembly (:meth:`Extractor.brief_from_draft`), with one
-difference: there is no re-ask, so ungrounded items are dropped (and counted in
-:attr:`BatchResult.dropped`); an answer that does not fit, or was cut at
-``max_tokens``, fails its article. New briefs are stored in the cache.
+through the same checks and assembly (:meth:`Extractor.brief_from_draft`), with one
+difference: there is no re-ask of an answer that does not fit the schema, so such an
+answer, or one cut at ``max_tokens``, fails its article. Items that fail their checks
+are dropped, as online (counted in :attr:`BatchResult.dropped`). New briefs are stored in the cache.
 
 The steps are public too (:func:`asubmit_batch`, :func:`await_batch`,
 :func:`acollect_batch`), so a job can be submitted now and collected by another process
@@ -231,9 +231,7 @@ async def _brief(
         return BackendError("the batch result is not a chat completion", attempts=1)
     try:
         draft = backend.parse(completion, Draft)
-        return await extractor.brief_from_draft(
-            article, draft, usage=usage_of(completion), attempts=1, reask=False
-        )
+        return extractor.brief_from_draft(article, draft, usage=usage_of(completion), attempts=1)
     except RunError as error:
         return error
 

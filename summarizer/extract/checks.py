@@ -1,40 +1,46 @@
 """The checks between a model's answer (a :class:`~summarizer.extract.schema.Draft`) and a
-brief: which items stand, which are re-asked, which are dropped and why.
+brief: where each item's evidence is, narrowed to its phrase, or why the item is dropped.
 
-:func:`collect` turns every item of the answer into a :class:`Pending` check under its
-ref (``participants[0]``, ``quotes[2]``, ...). Its evidence quote is aligned to the article
-by the deterministic grounding stage (:mod:`summarizer.extract.ground`); then the item is
-checked: a participant's or speaker's evidence must name them (else ``misattributed``), a
-quote must lie between quotation marks (``not_a_quote``, see :func:`quoted_regions`), a
-figure's evidence must state its value (``unsupported``, see :func:`states_value`) and its
-value must be a number (``not_a_number``). :class:`Grounding` keeps what failed and why,
-lists what may be re-asked (:func:`reask_lines`), takes the re-ask's answers and gives
-what passed to :func:`summarizer.extract.assemble.assemble`. Nothing here calls a model.
+The model cites sentence numbers (:class:`Sentences`); nothing it writes is trusted as
+evidence. Each kind has its own deterministic check:
+
+- a participant, a mention: the name must be in the cited sentence, else anywhere in the
+  text; the evidence is the name as written (``misattributed``/``not_found`` otherwise);
+- a commitment: the cited sentence must state a future act or a call for one (a modal, a
+  pledge, an agreement, a proposal, a call, an announcement; ``not_a_commitment``); the
+  evidence is the clause that states it;
+- a figure: the cited sentence, else another, must state the value (``unsupported``); the
+  evidence is the number with its noun; a value without a number is ``not_a_number``;
+- a quotation: found in the text between quotation marks (:func:`quotations`), never
+  written by the model;
+- the place must be a place as written (``not_a_place``), the date as written must not
+  be the byline's (``byline``).
+
+Nothing here calls a model.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import unicodedata
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from summarizer.extract.ground import Aligner, refers_to
-from summarizer.extract.schema import Draft
-from summarizer.types import DropReason, Span
+from summarizer.text import sentence_spans
+from summarizer.types import DroppedItem, DropReason, Span
 
 __all__ = [
-    "Grounding",
-    "Pending",
-    "collect",
+    "MAX_QUOTES",
+    "Checks",
+    "Sentences",
+    "quotations",
     "quoted_regions",
-    "reask_lines",
     "states_value",
 ]
 
-_T = TypeVar("_T")
-
+MAX_QUOTES = 8
+"""Quotations a brief keeps, in the order of the text (a quote of one word is a scare
+quote, not speech)."""
 
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“", '"': '"'}
 _OPENING = re.compile("[" + "".join(_OPEN_CLOSE) + "]")
@@ -58,157 +64,262 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
-_NUMBER_WORDS = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|billion|trillion|dozen|half|first|second|third)s?\b",
-    re.I,
-)
+def quotations(text: str) -> list[tuple[int, int]]:
+    """The first :data:`MAX_QUOTES` quoted passages of two words or more, trimmed."""
+    found = []
+    for start, end in quoted_regions(text):
+        piece = text[start:end]
+        if len(piece.split()) >= 2:
+            begin = start + len(piece) - len(piece.lstrip())
+            found.append((begin, begin + len(piece.strip())))
+    return found[:MAX_QUOTES]
 
 
 def states_value(value: str, evidence: str) -> bool:
     """Whether a figure's value is what its evidence says: its digits, or its words, appear."""
     digits = re.findall(r"\d+(?:[.,]\d+)*", value)
-    haystack = evidence.casefold()
     if digits:
-        return all(d in evidence for d in digits)
-    return value.casefold().strip() in haystack
-
-
-@dataclass
-class Pending:
-    """One evidence quote waiting to be grounded."""
-
-    ref: str
-    kind: str
-    label: str
-    quote: str
-    name: str | None = None  # the participant/speaker the evidence must name
-    value: str | None = None  # the figure the evidence must state
-    span: Span | None = None
-    reason: DropReason = "not_found"
-
-
-@dataclass
-class Grounding:
-    """The checks of one answer, by ref: each item's span, or why it has none."""
-
-    aligner: Aligner
-    text: str
-    pending: dict[str, Pending] = field(default_factory=dict)
-    quoted: list[tuple[int, int]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.quoted = quoted_regions(self.text)
-
-    def add(
-        self,
-        ref: str,
-        kind: str,
-        label: str,
-        quote: str,
-        name: str | None = None,
-        value: str | None = None,
-    ) -> None:
-        item = Pending(ref, kind, label, quote, name, value)
-        self._resolve(item, quote)
-        self.pending[ref] = item
-
-    def _resolve(self, item: Pending, quote: str) -> None:
-        item.span, item.reason = None, "empty" if not quote.strip() else "not_found"
-        if not quote.strip():
-            return
-        span = self.aligner.align(quote)
-        if span is None:
-            return
-        if item.name is not None and not refers_to(self._context(item.kind, span), item.name):
-            item.reason = "misattributed"
-            return
-        if item.kind == "quote" and not self._quoted(span):
-            item.reason = "not_a_quote"
-            return
-        if item.value is not None and not states_value(item.value, span.text):
-            item.reason = "unsupported"
-            return
-        item.span = span
-
-    def _quoted(self, span: Span) -> bool:
-        """Whether at least half of ``span`` lies between quotation marks in the article."""
-        inside = sum(
-            max(0, min(end, span.end) - max(start, span.start)) for start, end in self.quoted
+        return all(
+            re.search(rf"(?<![\d.,]){re.escape(d)}(?![\d]|[.,]\d)", evidence) for d in digits
         )
-        return inside * 2 >= span.end - span.start
-
-    def _context(self, kind: str, span: Span) -> str:
-        if kind != "quote":
-            return span.text
-        # A quote's speaker is usually named in the same paragraph, not inside the quote.
-        start = self.text.rfind("\n", 0, span.start) + 1
-        end = self.text.find("\n", span.end)
-        return self.text[start : len(self.text) if end < 0 else end]
-
-    def reject(self, ref: str, kind: str, label: str, quote: str, reason: DropReason) -> None:
-        """Record an item that fails a check no re-ask can fix."""
-        self.pending[ref] = Pending(ref, kind, label, quote, reason=reason)
-
-    def failed(self) -> list[Pending]:
-        return [item for item in self.pending.values() if item.span is None]
-
-    def reaskable(self) -> list[Pending]:
-        return [
-            i for i in self.failed() if i.reason in ("not_found", "misattributed", "unsupported")
-        ]
-
-    def retry(self, ref: str, quote: str | None) -> None:
-        item = self.pending.get(ref)
-        if item is not None and item.span is None and quote:
-            self._resolve(item, quote)
-
-    def spans(self, ref: str) -> list[Span]:
-        item = self.pending.get(ref)
-        return [item.span] if item is not None and item.span is not None else []
-
-    def kept(self, part: str, items: Sequence[_T]) -> Iterator[tuple[_T, list[Span]]]:
-        """The ``items`` of the draft's list ``part`` that passed, each with its evidence."""
-        for i, item in enumerate(items):
-            spans = self.spans(f"{part}[{i}]")
-            if spans:
-                yield item, spans
+    return value.casefold().strip() in evidence.casefold()
 
 
-def collect(draft: Draft, grounding: Grounding) -> None:
-    """Check every item of ``draft`` into ``grounding``, under its ref."""
-    grounding.add("event", "event", draft.what, draft.event_evidence)
-    if draft.date_text:
-        grounding.add("date", "date", draft.date_text, draft.date_text)
-    if draft.place:
-        grounding.add("place", "place", draft.place, draft.place)
-    for i, p in enumerate(draft.participants):
-        grounding.add(f"participants[{i}]", "participant", p.name, p.evidence, name=p.name)
-    for i, m in enumerate(draft.mentioned):
-        grounding.add(f"mentioned[{i}]", "mention", m.name, m.evidence, name=m.name)
-    for i, t in enumerate(draft.topics):
-        grounding.add(f"topics[{i}]", "topic", t.label, t.evidence)
-    for i, c in enumerate(draft.commitments):
-        grounding.add(f"commitments[{i}]", "commitment", f"{c.actor}: {c.action}", c.evidence)
-    for i, q in enumerate(draft.quotes):
-        grounding.add(f"quotes[{i}]", "quote", q.speaker, q.text, name=q.speaker)
-    for i, f in enumerate(draft.figures):
-        if _NUMBER_WORDS.search(f.value):
-            label = f"{f.what}: {f.value}"
-            grounding.add(f"figures[{i}]", "figure", label, f.evidence, value=f.value)
+@dataclass(frozen=True)
+class Sentences:
+    """An article's sentences, numbered from 1 as the model sees them."""
+
+    text: str
+    spans: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, text: str) -> Sentences:
+        return cls(text, sentence_spans(text))
+
+    def get(self, number: int) -> tuple[int, int] | None:
+        return self.spans[number - 1] if 1 <= number <= len(self.spans) else None
+
+    def containing(self, pos: int) -> int:
+        """The number of the sentence at ``pos`` (the next one between sentences)."""
+        for n, (_, end) in enumerate(self.spans, start=1):
+            if pos < end:
+                return n
+        return len(self.spans)
+
+    def search_order(self, number: int) -> list[tuple[int, int]]:
+        """The cited sentence first, then every other in text order."""
+        cited = self.get(number)
+        return ([cited] if cited else []) + [s for s in self.spans if s != cited]
+
+
+_TITLE_WORDS = frozenset(
+    [
+        "president",
+        "prime",
+        "minister",
+        "secretary",
+        "senator",
+        "sen",
+        "rep",
+        "gov",
+        "governor",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "judge",
+        "chief",
+        "king",
+        "queen",
+        "pope",
+        "general",
+        "gen",
+        "foreign",
+        "state",
+        "the",
+        "of",
+        "and",
+    ]
+)
+_COMMITMENT = re.compile(
+    r"\b(?:will|would|shall|won['’]t|must|should|going to|needs? to|to be held|"
+    r"(?:plan(?:s|ned|ning)?|intend(?:s|ed|ing)?|aim(?:s|ed|ing)?|seek(?:s|ing)?|"
+    r"decide[sd]?|resolve[sd]?|offer(?:s|ed|ing)?|commit(?:s|ted|ting)?) to|"
+    r"(?:agreement|deal|commitment|plan|pledge|promise|call) to|"
+    r"vow(?:s|ed)?|pledg(?:e|es|ed|ing)|promis(?:e|es|ed)|agree(?:s|d|ing)?|"
+    r"propos(?:e|es|ed|al|ing)|suggest(?:s|ed|ing)?|urg(?:e|es|ed|ing)|"
+    r"call(?:s|ed|ing)? (?:on|for|upon)|demand(?:s|ed|ing)?|request(?:s|ed|ing)?|"
+    r"scheduled (?:for|to)|"
+    r"ask(?:s|ed)? (?:\w+ ){1,3}to|announc(?:e|es|ed|ing)(?! on| in| via| through))\b",
+    re.I,
+)
+_CLAUSE_BREAK = re.compile(
+    r"\s*(?:;\s*|:\s+|\s[—–]\s+|,\s+(?=(?:but|and|while|whereas|although)\s))"
+)
+_PLACE_NOT = re.compile(
+    r"\b(?:twitter|facebook|instagram|telegram|youtube|tiktok|website|statement|phone|"
+    r"telephone|video|call|radio|television|tv|e-?mail|online|internet|social media|"
+    r"platform|formerly|interview|letter)\b|^\W*X\W*$",
+    re.I,
+)
+_QUALIFIER = re.compile(
+    r"\b(?:at least|at most|more than|less than|fewer than|over|under|nearly|almost|about|"
+    r"around|some|up to|roughly|approximately)\s+$",
+    re.I,
+)
+_BYLINE = re.compile(
+    r"^\W*(?:published|updated|posted|last modified)\b|^\W*by\s+[A-Z][^\n]{0,40}$|"
+    r"\b\d{1,2}:\d{2}\b",
+    re.I,
+)
+_TIME_ZONE = re.compile(r"\b(?:GMT|UTC|EST|EDT|PST|PDT|CET)\b")
+
+
+@dataclass
+class Checks:
+    """The checks of one answer against its article; what failed is in :attr:`dropped`."""
+
+    text: str
+    sentences: Sentences
+    aligner: Aligner
+    dropped: list[DroppedItem] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, text: str) -> Checks:
+        return cls(text, Sentences.of(text), Aligner(text))
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(start=start, end=end, text=self.text[start:end])
+
+    def drop(self, kind: str, label: str, quote: str, reason: DropReason) -> None:
+        self.dropped.append(DroppedItem(kind=kind, label=label, quote=quote, reason=reason))
+
+    def sentence(self, number: int) -> Span:
+        """The cited sentence, or the first one for a number out of range."""
+        start, end = self.sentences.get(number) or self.sentences.spans[0]
+        return self.span(start, end)
+
+    def name(self, kind: str, name: str, number: int) -> Span | None:
+        """Where ``name`` is written: in the cited sentence, else the first place it is."""
+        for start, end in self.sentences.search_order(number):
+            found = _find_name(self.text, start, end, name)
+            if found is not None:
+                return self.span(*found)
+        in_sentence = self.sentences.get(number)
+        reason: DropReason = "not_found"
+        if in_sentence and refers_to(self.text[in_sentence[0] : in_sentence[1]], name):
+            reason = "misattributed"
+        self.drop(kind, name, "", reason)
+        return None
+
+    def commitment(self, label: str, number: int) -> Span | None:
+        """The clause of the cited sentence that states a future act or a call for one."""
+        cited = self.sentences.get(number)
+        if cited is None:
+            self.drop("commitment", label, "", "not_found")
+            return None
+        start, end = cited
+        if not _COMMITMENT.search(self.text, start, end):
+            self.drop("commitment", label, self.text[start:end], "not_a_commitment")
+            return None
+        return self.span(*_clause(self.text, start, end))
+
+    def figure(self, label: str, value: str, number: int) -> Span | None:
+        """The number with its noun, in the cited sentence or else the first that states it."""
+        if not re.search(r"\d", value):
+            self.drop("figure", label, value, "not_a_number")
+            return None
+        for start, end in self.sentences.search_order(number):
+            if states_value(value, self.text[start:end]):
+                return self.span(*_figure_phrase(self.text, start, end, value))
+        self.drop("figure", label, value, "unsupported")
+        return None
+
+    def place(self, place: str) -> Span | None:
+        span = self.aligner.align(place)
+        if span is None:
+            self.drop("place", place, place, "not_found")
+        elif _PLACE_NOT.search(span.text) or not span.text[:1].isupper():
+            self.drop("place", place, span.text, "not_a_place")
         else:
-            grounding.reject(
-                f"figures[{i}]", "figure", f"{f.what}: {f.value}", f.evidence, "not_a_number"
-            )
+            return span
+        return None
+
+    def date(self, date_text: str) -> Span | None:
+        """The date as written, unless the only place it is written is a byline."""
+        spans = [m.span() for m in re.finditer(re.escape(date_text), self.text)]
+        if not spans:
+            aligned = self.aligner.align(date_text)
+            spans = [(aligned.start, aligned.end)] if aligned else []
+        if not spans:
+            self.drop("date", date_text, date_text, "not_found")
+            return None
+        for start, end in spans:
+            if not _in_byline(self.text, start):
+                return self.span(start, end)
+        self.drop("date", date_text, date_text, "byline")
+        return None
 
 
-def reask_lines(failed: Iterable[Pending]) -> str:
-    """The re-ask prompt's list of ``failed`` items: ref, label, why, the quote given."""
-    lines = []
-    for item in failed:
-        why = {
-            "misattributed": f"does not name {item.name}",
-            "unsupported": f"does not state {item.value}",
-        }.get(item.reason, "not found in the article")
-        lines.append(f"- {item.ref} ({item.kind}: {item.label}) - {why}: {json.dumps(item.quote)}")
-    return "\n".join(lines)
+def _find_name(text: str, start: int, end: int, name: str) -> tuple[int, int] | None:
+    """``name`` in ``text[start:end]``: whole, else its last significant word (a surname),
+    else its first; case-insensitive, on word boundaries."""
+    words = re.findall(r"[^\W_][\w'’.-]*", name)
+    if not words:
+        return None
+    significant = [w for w in words if len(w) >= 3 and w.lower() not in _TITLE_WORDS]
+    candidates = [r"\s+".join(map(re.escape, map(_plain, words)))]
+    candidates += [re.escape(_plain(w)) for w in reversed(significant)]
+    plain = _plain(text[start:end])
+    for pattern in candidates:
+        m = re.compile(rf"(?<!\w){pattern}(?!\w)", re.I).search(plain)
+        if m:
+            return start + m.start(), start + m.end()
+    return None
+
+
+def _plain(text: str) -> str:
+    """``text`` with accents taken off letter by letter ("é" -> "e"): same length, so an
+    offset in it is an offset in ``text``."""
+    return "".join(
+        (unicodedata.normalize("NFKD", c)[:1] or c) if not c.isascii() else c for c in text
+    )
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause of the sentence ``text[start:end]`` with its first commitment word."""
+    cue = _COMMITMENT.search(text, start, end)
+    assert cue is not None
+    begin, finish = start, end
+    for brk in _CLAUSE_BREAK.finditer(text, start, end):
+        if brk.end() <= cue.start():
+            begin = brk.end()
+        elif brk.start() >= cue.end():
+            finish = brk.start()
+            break
+    if len(text[begin:finish].split()) < 4:
+        return start, end
+    return begin, finish
+
+
+def _figure_phrase(text: str, start: int, end: int, value: str) -> tuple[int, int]:
+    """The value's number and up to four words after it, within one clause."""
+    first = re.findall(r"\d+(?:[.,]\d+)*", value)[0]
+    m = re.compile(rf"(?<![\d.,]){re.escape(first)}").search(text, start, end)
+    if m is None:
+        return start, end
+    tail = re.match(r"(?:[^\W_]*[%]?)(?:[ -][\w$%'’-]+){0,4}", text[m.end() : end])
+    stop = m.end() + (tail.end() if tail else 0)
+    begin = m.start() - 1 if m.start() > start and text[m.start() - 1] in "$£€" else m.start()
+    qualifier = _QUALIFIER.search(text, start, begin)
+    return (qualifier.start() if qualifier else begin), stop
+
+
+def _in_byline(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies on a line that reads as a byline or a time stamp."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return bool(_BYLINE.search(line) or _TIME_ZONE.search(line)) or (
+        len(line.split()) <= 8 and re.search(r"\b(?:1[89]|20)\d\d\b", line) is not None
+    )

@@ -1,14 +1,13 @@
 """Extraction: one article in, one grounded :class:`~summarizer.types.Brief` out.
 
-The happy path is one LLM call. Then every evidence quote goes through the
-deterministic grounding stage (:mod:`summarizer.extract.ground`) and the item checks of
-:mod:`summarizer.extract.checks`. Items whose evidence is not in the article, or whose
-evidence does not name the participant it is given for, are re-asked once in a single
-small follow-up call (the system prompt and the article stay an unchanged prefix, so a
-llama.cpp server reuses its prompt cache); what still fails is dropped and listed in the
-brief's diagnostics. Nothing ungrounded is kept. This module orchestrates: prompts,
-calls, re-asks, the cache, concurrency; the article goes to the model as data
-(:mod:`summarizer.extract.guard`) and the brief is built by :mod:`summarizer.extract.assemble`.
+One LLM call per article. The article goes to the model as numbered sentences, with
+the list of its quotations (:func:`prompt_article`, :mod:`summarizer.extract.guard`), and
+every item of the answer cites a sentence number: the item checks of
+:mod:`summarizer.extract.checks` narrow it to exact evidence or drop it (listed in the
+brief's diagnostics), so no follow-up call is needed to ground anything. An answer that
+does not fit the schema is re-asked by the backend's validation layer. This module
+orchestrates: prompts, calls, the cache, concurrency; the brief is built by
+:mod:`summarizer.extract.assemble`.
 
 An answer cut at ``max_tokens`` (runaway repetition) is retried once with a
 repetition penalty; a second one fails the article with
@@ -36,10 +35,9 @@ from typing import Any, TypeVar
 from summarizer.errors import RunawayOutputError, RunError, SummarizerError
 from summarizer.extract.assemble import assemble
 from summarizer.extract.cache import Cache, cache_key, from_cache
-from summarizer.extract.checks import Grounding, collect, reask_lines
-from summarizer.extract.ground import Aligner
+from summarizer.extract.checks import Sentences, quotations
 from summarizer.extract.guard import as_data, check_article
-from summarizer.extract.schema import SCHEMA_VERSION, Draft, EvidenceFixes
+from summarizer.extract.schema import SCHEMA_VERSION, Draft
 from summarizer.llm.backend import Backend, Message, OpenAIBackend
 from summarizer.llm.config import LLMConfig
 from summarizer.llm.ratelimit import Slots
@@ -59,13 +57,35 @@ __all__ = [
     "aextract_briefs",
     "extract_brief",
     "extract_briefs",
+    "prompt_article",
 ]
 
-EXTRACT_PROMPT = "extract.v1"
-REASK_PROMPT = "reask.v1"
+EXTRACT_PROMPT = "extract.v2"
 RUNAWAY_PENALTY = 0.4
+_QUOTE_WORDS = 10  # a quotation is shown to the model by its first words
 _T = TypeVar("_T")
 _log = logging.getLogger(__name__)
+
+
+def prompt_article(text: str) -> dict[str, str]:
+    """The prompt's variables for an article: its sentences numbered one per line (each as
+    data: see :func:`~summarizer.extract.guard.as_data`), and its quotations, numbered,
+    with the sentence each starts in and its first words."""
+    sentences = Sentences.of(text)
+    lines = [
+        f"[{n}] {as_data(' '.join(text[start:end].split()))}"
+        for n, (start, end) in enumerate(sentences.spans, start=1)
+    ]
+    quotes = []
+    for n, (start, end) in enumerate(quotations(text), start=1):
+        words = text[start:end].split()
+        shown = " ".join(words[:_QUOTE_WORDS]) + (" …" if len(words) > _QUOTE_WORDS else "")
+        quotes.append(f"Q{n} [{sentences.containing(start)}] {as_data(json_quote(shown))}")
+    return {"article": "\n".join(lines), "quotations": "\n".join(quotes) or "(none)"}
+
+
+def json_quote(text: str) -> str:
+    return '"' + text.replace('"', "'") + '"'
 
 
 class Extractor:
@@ -81,7 +101,6 @@ class Extractor:
         *,
         backend: Backend | None = None,
         prompt: Prompt | None = None,
-        reasks: int | None = None,
         cache: Cache | None = None,
     ) -> None:
         if backend is None:
@@ -90,8 +109,6 @@ class Extractor:
             backend = OpenAIBackend(config)
         self.backend = backend
         self.prompt = prompt or load_prompt(EXTRACT_PROMPT)
-        self.reask_prompt = load_prompt(REASK_PROMPT)
-        self.reasks = reasks if reasks is not None else (config.reasks if config else 1)
         self.cache = cache
         self._inflight: dict[str, asyncio.Future[Brief | None]] = {}
 
@@ -112,8 +129,6 @@ class Extractor:
         out.update(
             prompt_id=self.prompt.id,
             prompt_hash=self.prompt.hash,
-            reask_prompt_hash=self.reask_prompt.hash,
-            reasks=self.reasks,
             schema_version=SCHEMA_VERSION,
         )
         return out
@@ -126,7 +141,7 @@ class Extractor:
         """The chat messages for ``article``: constant instructions first, the article last."""
         return [
             {"role": "system", "content": self.prompt.system},
-            {"role": "user", "content": self.prompt.render_user(article=as_data(article.text))},
+            {"role": "user", "content": self.prompt.render_user(**prompt_article(article.text))},
         ]
 
     async def _draft(self, messages: list[Message]) -> tuple[Draft, Usage, int]:
@@ -188,14 +203,14 @@ class Extractor:
                 started = time.perf_counter()
                 messages = self.messages(article)
                 draft, usage, attempts = await self._draft(messages)
-            return await self.brief_from_draft(
-                article, draft, usage=usage, attempts=attempts, started=started, messages=messages
+            return self.brief_from_draft(
+                article, draft, usage=usage, attempts=attempts, started=started
             )
         except SummarizerError as exc:
             exc.article_id = article.id
             raise
 
-    async def brief_from_draft(
+    def brief_from_draft(
         self,
         article: Article,
         draft: Draft,
@@ -203,39 +218,13 @@ class Extractor:
         usage: Usage,
         attempts: int,
         started: float | None = None,
-        messages: list[Message] | None = None,
-        reask: bool = True,
     ) -> Brief:
-        """The stage after the answer: ground ``draft`` in ``article``, re-ask once for what
-        is not grounded (unless ``reask`` is false: then it is dropped), assemble the brief.
+        """The stage after the answer: check ``draft`` against ``article`` and assemble the
+        brief (shared with the Batch API path).
 
-        ``usage``/``attempts`` are what the answer cost so far; ``started`` is the
+        ``usage``/``attempts`` are what the answer cost; ``started`` is the
         ``time.perf_counter()`` the article's work began (``None``: latency 0).
         """
-        try:
-            grounding = Grounding(Aligner(article.text), article.text)
-            collect(draft, grounding)
-            failed = grounding.reaskable()
-            reasked = 0
-            if failed and reask and self.reasks > 0:
-                reasked = len(failed)
-                ask = self.reask_prompt.render_user(items=reask_lines(failed))
-                if messages is None:
-                    messages = self.messages(article)
-                try:
-                    async with _slot(follow_up=True):
-                        fix = await self.backend.complete(
-                            [*messages, {"role": "user", "content": ask}], EvidenceFixes
-                        )
-                    usage, attempts = usage + fix.usage, attempts + fix.attempts
-                    for item in fix.value.fixes:
-                        grounding.retry(item.ref.strip(), item.evidence)
-                except RunError as exc:
-                    # The first answer stands; its ungrounded items are dropped.
-                    usage, attempts = usage + exc.usage, attempts + max(exc.attempts, 1)
-        except SummarizerError as exc:
-            exc.article_id = article.id
-            raise
         meta = BriefMeta(
             model=self.backend.model,
             prompt_id=self.prompt.id,
@@ -245,7 +234,11 @@ class Extractor:
             attempts=max(1, attempts),
             latency_s=0.0 if started is None else round(time.perf_counter() - started, 3),
         )
-        return assemble(article, draft, grounding, meta, reasked)
+        try:
+            return assemble(article, draft, meta)
+        except SummarizerError as exc:
+            exc.article_id = article.id
+            raise
 
     async def aclose(self) -> None:
         """Release the backend's HTTP client for the running event loop."""
@@ -284,9 +277,8 @@ class Extractor:
         """Briefs in input order; an article that fails gives its error in its place.
 
         At most ``concurrency`` requests are in flight. An article holds its slot only
-        while its request is out (grounding runs outside it), and its re-ask goes before
-        articles not yet started. ``on_done(article, result)`` is called as each
-        article finishes.
+        while its request is out (the checks run outside it). ``on_done(article, result)``
+        is called as each article finishes.
         """
 
         async def one(article: Article) -> Brief | SummarizerError:
@@ -311,9 +303,9 @@ _SLOTS: ContextVar[Slots | None] = ContextVar("summarizer_slots", default=None)
 """The request slots of the :meth:`Extractor.extract_many` call a task belongs to."""
 
 
-def _slot(*, follow_up: bool = False) -> AbstractAsyncContextManager[None]:
+def _slot() -> AbstractAsyncContextManager[None]:
     slots = _SLOTS.get()
-    return contextlib.nullcontext() if slots is None else slots.hold(follow_up=follow_up)
+    return contextlib.nullcontext() if slots is None else slots.hold()
 
 
 async def aextract_brief(

@@ -1,10 +1,12 @@
 """The answer schema the model fills in: lean on purpose, since output tokens dominate
 the time on a small local model.
 
-Each item carries one ``evidence`` string that should be copied verbatim from the
-article; the grounding stage turns it into character offsets. List and string
-lengths are bounded in the schema itself, so a grammar-constrained server cannot
-repeat itself forever inside one field.
+The article reaches the model as numbered sentences, and every item cites the number of
+a sentence instead of copying words out: evidence is exact by construction, and the
+checks (:mod:`summarizer.extract.checks`) narrow it to the phrase (the name, the number
+with its noun, the clause with the commitment). Quotations are found in the text
+without the model; it is asked only who said each one. List and string lengths are
+bounded in the schema, so a grammar-constrained server cannot repeat itself forever.
 
 These are wire types, not the library's data types (see :mod:`summarizer.types`).
 Changing them changes :data:`SCHEMA_VERSION`, which goes into cache keys and outputs.
@@ -16,13 +18,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["SCHEMA_VERSION", "Draft", "EvidenceFix", "EvidenceFixes"]
+__all__ = ["SCHEMA_VERSION", "Draft"]
 
-SCHEMA_VERSION = "draft-2"
+SCHEMA_VERSION = "draft-3"
 
-Evidence = Annotated[str, Field(max_length=400, description="verbatim from the article")]
+Sentence = Annotated[int, Field(ge=1, le=999, description="a sentence number")]
 Name = Annotated[str, Field(max_length=120)]
-Short = Annotated[str, Field(max_length=200)]
+Optional = Annotated[str | None, Field(max_length=80)]
 
 
 class _Wire(BaseModel):
@@ -31,43 +33,39 @@ class _Wire(BaseModel):
 
 class DParticipant(_Wire):
     name: Name
-    role: str | None = Field(max_length=120)
-    organisation: str | None = Field(max_length=120)
-    country: str | None = Field(max_length=80)
-    evidence: Evidence
+    role: Optional
+    country: Optional
+    sentence: Sentence
 
 
 class DMention(_Wire):
     name: Name
-    evidence: Evidence
+    sentence: Sentence
 
 
 class DTopic(_Wire):
     label: str = Field(max_length=80)
-    evidence: Evidence
+    sentence: Sentence
 
 
 class DCommitment(_Wire):
     actor: Name
-    action: Short
-    counterpart: str | None = Field(max_length=120)
-    status: Literal["promised", "agreed", "proposed", "urged", "announced", "other"]
-    evidence: Evidence
+    action: str = Field(max_length=160)
+    status: Literal["promised", "agreed", "proposed", "urged", "announced"]
+    sentence: Sentence
 
 
-class DQuote(_Wire):
-    speaker: Name
-    text: str = Field(max_length=600, description="the quoted words, verbatim")
+class DSpeaker(_Wire):
+    quote: int = Field(ge=1, le=99, description="the quotation's number, Q1 = 1")
+    speaker: Name | None
 
 
 class DFigure(_Wire):
     what: str = Field(max_length=120)
-    # The schema asks for digits ("12 million", "5.6", "1,200") so that a grammar-constrained
-    # model cannot put a name here; validation stays lenient ("two" is a number too) and the
-    # extraction drops a value with no number in it.
+    # Digits ("12 million", "5.6", "1,200"), so that a grammar-constrained model cannot put
+    # a name here; a value that its sentence does not state is dropped.
     value: str = Field(max_length=40, json_schema_extra={"pattern": r"^[0-9][0-9.,]*( [a-z]+)?$"})
-    unit: str | None = Field(max_length=40)
-    evidence: Evidence
+    sentence: Sentence
 
 
 class Draft(_Wire):
@@ -76,22 +74,11 @@ class Draft(_Wire):
     what: str = Field(max_length=120, description="the main event in 3 to 10 words")
     date_text: str | None = Field(max_length=80, description="the event's date as written")
     place: str | None = Field(max_length=80, description="where it happened, as written")
-    event_evidence: Evidence
+    sentence: Sentence
     participants: list[DParticipant] = Field(max_length=6)
-    mentioned: list[DMention] = Field(max_length=6)
-    topics: list[DTopic] = Field(max_length=5)
-    commitments: list[DCommitment] = Field(max_length=5)
-    quotes: list[DQuote] = Field(max_length=4)
+    mentioned: list[DMention] = Field(max_length=4)
+    topics: list[DTopic] = Field(max_length=4)
+    commitments: list[DCommitment] = Field(max_length=4)
+    speakers: list[DSpeaker] = Field(max_length=8)
     figures: list[DFigure] = Field(max_length=5)
-    summary: str = Field(max_length=900, description="2-4 sentences")
-
-
-class EvidenceFix(_Wire):
-    ref: str = Field(max_length=40, description="the item reference given, e.g. participants[1]")
-    evidence: str | None = Field(max_length=400, description="verbatim from the article, or null")
-
-
-class EvidenceFixes(_Wire):
-    """The answer to a re-ask about evidence that was not found in the article."""
-
-    fixes: list[EvidenceFix] = Field(max_length=30)
+    summary: str = Field(max_length=600, description="2 or 3 sentences")

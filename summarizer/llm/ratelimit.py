@@ -246,32 +246,27 @@ def _resolve(future: asyncio.Future[None]) -> None:
 class Slots:
     """At most ``n`` requests in flight on one event loop.
 
-    A slot freed is handed to the next waiter at once: first a follow-up call (a re-ask of
-    an article under way), else the longest-waiting first call, so work in progress is
-    finished before new work starts, and otherwise in arrival order.
+    A slot freed is handed to the longest waiter at once (arrival order); a waiter
+    cancelled after it was handed one passes it on.
     """
 
     def __init__(self, n: int) -> None:
         self.free = max(1, n)
-        self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (
-            deque(),  # follow-ups
-            deque(),  # first calls
-        )
+        self._waiting: deque[asyncio.Future[None]] = deque()
 
     @contextlib.asynccontextmanager
-    async def hold(self, *, follow_up: bool = False) -> AsyncIterator[None]:
+    async def hold(self) -> AsyncIterator[None]:
         """Hold a slot for the duration of the ``async with`` block."""
         if self.free > 0:
             self.free -= 1
         else:
             waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            queue = self._waiting[0 if follow_up else 1]
-            queue.append(waiter)
+            self._waiting.append(waiter)
             try:
                 await waiter
             except asyncio.CancelledError:
                 if waiter.cancelled():
-                    queue.remove(waiter)
+                    self._waiting.remove(waiter)
                 else:  # handed a slot it will not use
                     self._release()
                 raise
@@ -281,8 +276,7 @@ class Slots:
             self._release()
 
     def _release(self) -> None:
-        for queue in self._waiting:
-            if queue:
-                queue.popleft().set_result(None)  # the slot passes to it
-                return
-        self.free += 1
+        if self._waiting:
+            self._waiting.popleft().set_result(None)  # the slot passes to it
+        else:
+            self.free += 1

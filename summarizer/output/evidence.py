@@ -18,7 +18,19 @@ from dataclasses import dataclass, field
 from summarizer.text import shorten
 from summarizer.types import Article, Brief, EventRecord, SourceSpan, Span
 
-__all__ = ["AnySpan", "Context", "Links", "anchor_id", "esc", "highlighted", "safe_id"]
+__all__ = [
+    "UNATTRIBUTED",
+    "AnySpan",
+    "Context",
+    "Links",
+    "anchor_id",
+    "esc",
+    "highlighted",
+    "safe_id",
+]
+
+UNATTRIBUTED = "unattributed"
+"""What a view shows for a quotation the article attributes to no one."""
 
 AnySpan = Span | SourceSpan
 Links = Callable[[Sequence[AnySpan]], str]
@@ -67,7 +79,7 @@ def _facts(record: Brief | EventRecord) -> list[tuple[str, Sequence[AnySpan]]]:
     facts += [(f"mentioned: {m.name}", m.evidence) for m in record.mentioned]
     facts += [(f"topic: {t.label}", t.evidence) for t in record.topics]
     facts += [(f"commitment: {c.actor}: {c.action}", c.evidence) for c in record.commitments]
-    facts += [(f"quote: {q.speaker}", q.evidence) for q in record.quotes]
+    facts += [(f"quote: {q.speaker or UNATTRIBUTED}", q.evidence) for q in record.quotes]
     facts += [(f"figure: {f.what}: {f.value}", f.evidence) for f in record.figures]
     if isinstance(record, EventRecord):
         for conflict in record.conflicts:

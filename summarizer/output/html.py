@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from summarizer.output.evidence import AnySpan, Context, Links, esc, highlighted
+from summarizer.output.evidence import UNATTRIBUTED, AnySpan, Context, Links, esc, highlighted
 from summarizer.text import shorten
 from summarizer.types import (
     Article,
@@ -127,7 +127,8 @@ def _commitment(c: Commitment | CommitmentRecord) -> str:
 
 
 def _quote(q: Quote | QuoteRecord, after: str) -> str:
-    return f"<blockquote>“{esc(q.text)}” — <b>{esc(q.speaker)}</b>{after}</blockquote>"
+    speaker = esc(q.speaker or UNATTRIBUTED)
+    return f"<blockquote>“{esc(q.text)}” — <b>{speaker}</b>{after}</blockquote>"
 
 
 def _amount(f: Figure | FigureRecord) -> str:

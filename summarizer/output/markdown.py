@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from summarizer.output.evidence import UNATTRIBUTED
 from summarizer.text import shorten
 from summarizer.types import (
     Article,
@@ -82,7 +83,7 @@ def _commitment(c: Commitment | CommitmentRecord) -> str:
 
 
 def _quote(q: Quote | QuoteRecord) -> str:
-    return f"> “{_md(q.text)}” — **{_md(q.speaker)}**  "
+    return f"> “{_md(q.text)}” — **{_md(q.speaker or UNATTRIBUTED)}**  "
 
 
 def _figure(f: Figure | FigureRecord) -> str:

@@ -1,11 +1,9 @@
-"""Scoring consolidated events against a gold file, next to a TF-IDF clustering baseline.
+"""Scoring an event partition against a gold file, next to a TF-IDF clustering baseline.
 
-Measures
---------
 * **B-cubed** precision/recall/F1 of the event partition (per item: the share of its
   predicted cluster that is in its gold cluster, and vice versa; averaged over items).
 * **Grounding precision**: the share of evidence spans that are exact against their
-  article's text (needs the articles).
+  article's text.
 * **Recall** of gold participants, topics and commitments, when the gold file lists them:
   a gold participant is found when a record of the article's event has a participant or
   alias that the entity rules call the same; a topic or commitment when enough of its
@@ -18,31 +16,20 @@ Measures
 Gold file (JSON lines): ``{"id": ARTICLE, "event": EVENT}`` per article (``"cluster"`` is
 accepted for ``"event"``), and optionally ``{"event": EVENT, "participants": [...],
 "topics": [...], "commitments": [{"actor": ..., "action": ...}]}`` per event.
-
-Command: ``python -m summarizer.evaluate --gold G [--events events.json] [--articles A]``
-where ``A`` is a JSON-lines file of articles or a folder of ``<id>.txt`` files, read and
-checked as ``summarizer`` reads its inputs (a bad article: exit code 2). Without
-``--events`` the articles are grouped from their text alone.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from summarizer.errors import InputError
-from summarizer.events.consolidate import consolidate, group_articles
 from summarizer.events.entities import parse_name, rule_same_entity
 from summarizer.events.features import TfidfCorpus, extract_features
-from summarizer.inputs import load_articles as load_inputs
-from summarizer.inputs import read_jsonl, unique_ids
 from summarizer.text import tokenize
-from summarizer.types import Article, Brief, EventRecord
+from summarizer.types import Article, EventRecord
 
 __all__ = [
     "BCubed",
@@ -52,9 +39,7 @@ __all__ = [
     "best_baseline",
     "grounding_precision",
     "item_recall",
-    "load_articles",
     "load_gold",
-    "main",
     "partition_of",
 ]
 
@@ -115,28 +100,6 @@ def load_gold(path: Path) -> Gold:
             gold.topics[event] = row.get("topics", [])
             gold.commitments[event] = row.get("commitments", [])
     return gold
-
-
-def load_articles(path: Path) -> list[Article]:
-    """Articles from a JSON-lines file or a folder of ``<id>.txt`` files.
-
-    They are read and checked as the command line reads its inputs
-    (:mod:`summarizer.inputs`; a file that is not ``.txt`` or ``.html`` is read as JSON
-    lines); a bad article raises an :class:`InputError` naming every bad one.
-    """
-    if path.is_file() and path.suffix not in (".txt", ".html", ".htm"):
-        items = unique_ids(read_jsonl(path))
-    else:
-        items = load_inputs([path])
-    errors = [item for item in items if isinstance(item, InputError)]
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise InputError(
-            f"{len(errors)} articles in {path} cannot be used: "
-            + "; ".join(str(error) for error in errors)
-        )
-    return [item for item in items if isinstance(item, Article)]
 
 
 def grounding_precision(
@@ -243,72 +206,3 @@ def best_baseline(
             if linkage not in out or score.f1 > out[linkage][1].f1:
                 out[linkage] = (step / 100, score)
     return out
-
-
-def _fmt(name: str, s: BCubed, extra: str = "") -> str:
-    return f"{name:<34} P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f} {extra}"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m summarizer.evaluate", description=__doc__)
-    parser.add_argument("--gold", type=Path, required=True)
-    parser.add_argument("--events", type=Path, help="events.json written by consolidation")
-    parser.add_argument("--articles", type=Path, help="articles (.jsonl or folder of .txt)")
-    parser.add_argument(
-        "--briefs", type=Path, help="briefs.jsonl: consolidate them with and without dates"
-    )
-    args = parser.parse_args(argv)
-    gold = load_gold(args.gold)
-    try:
-        articles = load_articles(args.articles) if args.articles else []
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    by_id = {a.id: a for a in articles}
-    lines = []
-    if args.events:
-        records = [EventRecord.model_validate(r) for r in json.loads(args.events.read_text())]
-        lines.append(
-            _fmt("events.json", bcubed(partition_of(r.articles for r in records), gold.events))
-        )
-        if by_id:
-            share, n = grounding_precision(records, by_id)
-            lines.append(f"{'grounding precision':<34} {share:.3f} of {n} spans")
-        for kind, value in item_recall(records, gold).items():
-            lines.append(f"{'recall of gold ' + kind:<34} {value:.3f}")
-    if args.briefs and articles:
-        briefs = [
-            Brief.model_validate_json(line)
-            for line in args.briefs.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
-        for label, docs in (
-            ("dates", articles),
-            ("no dates", [a.model_copy(update={"published": None}) for a in articles]),
-        ):
-            records = consolidate(briefs, docs)
-            lines.append(
-                _fmt(
-                    f"structured + briefs ({label})",
-                    bcubed(partition_of(r.articles for r in records), gold.events),
-                )
-            )
-    if articles:
-        for label, docs in (
-            ("dates", articles),
-            ("no dates", [a.model_copy(update={"published": None}) for a in articles]),
-        ):
-            lines.append(
-                _fmt(
-                    f"structured, text only ({label})",
-                    bcubed(partition_of(group_articles(docs)), gold.events),
-                )
-            )
-            for linkage, (t, s) in best_baseline(docs, gold.events).items():
-                lines.append(_fmt(f"tf-idf {linkage} ({label})", s, f"best threshold {t:.2f}"))
-    print("\n".join(lines))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
