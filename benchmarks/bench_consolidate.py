@@ -25,11 +25,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Literal
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from summarizer.evaluate import bcubed, partition_of
 from summarizer.events.consolidate import consolidate
+from summarizer.events.group import GroupConfig
 from summarizer.types import (
     Article,
     Brief,
@@ -201,12 +203,12 @@ def generate(n_briefs: int, seed: int = 7) -> tuple[list[Brief], list[Article], 
     )
 
 
-def run_one(n: int) -> dict[str, float]:
+def run_one(n: int, scorer: Literal["learned", "rules"] = "rules") -> dict[str, float]:
     briefs, articles, gold = generate(n)
     gc.collect()
     gc.freeze()  # the inputs are long-lived: keep the cyclic GC from rescanning them
     start = time.perf_counter()
-    records = consolidate(briefs, articles)
+    records = consolidate(briefs, articles, config=GroupConfig(scorer=scorer))
     elapsed = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     f1 = bcubed(partition_of(r.articles for r in records), gold).f1
@@ -216,15 +218,19 @@ def run_one(n: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--scorer", choices=["rules", "learned"], default=GroupConfig().scorer)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one)))
+        print(json.dumps(run_one(args.one, args.scorer)))
         return
     rows = []
     for n in args.sizes:
         out = subprocess.run(
-            [sys.executable, __file__, "--one", str(n)], check=True, capture_output=True, text=True
+            [sys.executable, __file__, "--one", str(n), "--scorer", args.scorer],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         rows.append(json.loads(out.strip().splitlines()[-1]))
     print(f"{'briefs':>8} {'events':>7} {'time (s)':>9} {'peak RSS (MB)':>14} {'B3 F1':>6}")

@@ -9,10 +9,14 @@ Each document (an article, its brief, or both) becomes a :class:`DocFeatures`:
   where news reports its own event (an earlier call mentioned further down is not the
   article's event): proper names, counted quantities ("26 pirates", "5.6 magnitude",
   "seventh round"), the weekday of the first sentence, and the event type (call vs meeting,
-  verdict vs sentencing);
+  verdict vs sentencing); the readers are in :mod:`summarizer.events.names`;
 * the publication date, which turns a weekday cue into a calendar date;
 * when a brief exists: canonical participant keys, topic words, the event's type, date,
-  weekday cue and place, and the brief's figures as counted quantities.
+  weekday cue and place, and the brief's figures as counted quantities. A brief's event
+  date read off the article's byline or date line is the report's date, not the event's
+  (:func:`~summarizer.events.datelines.date_from_byline`), and is not used;
+* ``cues``: the learned pair scorer's :class:`~summarizer.events.cues.LazyCues`, computed
+  only when that scorer asks (``GroupConfig(scorer="learned")``).
 
 :func:`blocking_keys` are what a document is indexed under to find its candidate pairs:
 its rarest terms (top ``block_terms`` by tf-idf, document frequency >= 2), its lead names
@@ -26,20 +30,15 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from summarizer.events.cues import LazyCues
+from summarizer.events.datelines import date_from_byline
 from summarizer.events.entities import canonical_key
-from summarizer.text import (
-    MONTHS,
-    STOPWORDS,
-    WEEKDAYS,
-    find_weekday,
-    split_sentences,
-    tokenize,
-    word_set,
-)
+from summarizer.events.names import counted_quantities, person_surnames, proper_names
+from summarizer.text import find_weekday, split_sentences, tokenize
 from summarizer.types import Article, Brief
 
 if TYPE_CHECKING:
@@ -54,102 +53,12 @@ __all__ = [
     "resolve_weekday",
 ]
 
-
-def _split(words: str) -> list[str]:
-    """The words of a word list written as one string, in order."""
-    return words.split()
-
-
-_NAME_SKIP = (
-    STOPWORDS
-    | frozenset(WEEKDAYS)
-    | frozenset(MONTHS)
-    | word_set(
-        """mr mrs ms dr gov sen rep lt capt president secretary minister prime governor chairman
-    chief officials official"""
-    )
-)
-_WORD_NUM = {
-    w: i
-    for i, w in enumerate(
-        _split(
-            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-            "fifteen sixteen seventeen eighteen nineteen twenty"
-        )
-    )
-}
-_ORDINAL = {
-    w: i + 1
-    for i, w in enumerate(
-        _split("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth")
-    )
-}
-
 _EVENT_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("call", re.compile(r"\b(?:phone|telephone|phoned|call (?:with|between)|video call)\b", re.I)),
     ("meeting", re.compile(r"\b(?:met|meets|meeting|visit|visited|hosted|sidelines)\b", re.I)),
     ("verdict", re.compile(r"\b(?:convicted|found guilty|verdict|acquitted)\b", re.I)),
     ("sentencing", re.compile(r"\b(?:sentenced|sentencing|jailed for)\b", re.I)),
 )
-_WORD = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[A-Za-z]+")
-
-
-def _names(sentences: Iterable[str]) -> set[str]:
-    """Capitalised words not opening a sentence: proper names, roughly."""
-    out: set[str] = set()
-    for sentence in sentences:
-        for m in re.finditer(r"[A-Za-z][\w'\u2019]*(?:-[\w'\u2019]+)*", sentence):
-            if m.start() == 0:
-                continue
-            for part in m.group().split("-"):
-                word = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", part.lower())
-                if part[:1].isupper() and len(word) > 1 and word not in _NAME_SKIP:
-                    out.add(word)
-    return out
-
-
-def _counts(text: str) -> tuple[set[tuple[str, str]], set[str]]:
-    """Counted quantities ``(noun, value)`` near each number, and all number values."""
-    words = _WORD.findall(text)
-    pairs: set[tuple[str, str]] = set()
-    values: set[str] = set()
-    for i, word in enumerate(words):
-        low = word.lower()
-        if word[0].isdigit():
-            value = re.sub(r"(?:st|nd|rd|th)$", "", low).replace(",", "")
-        elif low in _WORD_NUM and low not in ("zero", "one"):
-            value = str(_WORD_NUM[low])
-        elif low in _ORDINAL:
-            value = str(_ORDINAL[low])
-        else:
-            continue
-        values.add(value)
-        for ctx in words[max(0, i - 1) : i] + words[i + 1 : i + 3]:
-            c = ctx.lower()
-            if ctx.isalpha() and len(c) > 2 and c not in STOPWORDS and c not in _WORD_NUM:
-                pairs.add((c.removesuffix("s"), value))
-    return pairs, values
-
-
-_PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+){1,2}\b")
-_NOT_PERSON = word_set(
-    """president secretary state minister prime governor gov chairman senator mayor united
-    nations kingdom states republic democratic general assembly union national committee
-    house white department ministry navy police news network city county island street
-    north south east west new"""
-)
-
-
-def _actors(sentence: str) -> set[str]:
-    """Surnames of person-like names ("Marco Rubio") in a sentence."""
-    out: set[str] = set()
-    for m in _PERSON.finditer(sentence):
-        words = [w.lower() for w in m.group().split() if not w.endswith(".")]
-        while words and (words[0] in _NOT_PERSON or words[0] in _NAME_SKIP):
-            words = words[1:]
-        if len(words) >= 2 and not any(w in _NOT_PERSON or w in _NAME_SKIP for w in words):
-            out.add(words[-1])
-    return out
 
 
 def _event_type(text: str) -> str | None:
@@ -181,6 +90,7 @@ class DocFeatures:
     participants: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
     place: str | None = None
+    cues: LazyCues | None = None  # the learned scorer's lead cues (computed on demand)
 
 
 def extract_features(doc_id: str, article: Article | None, brief: Brief | None) -> DocFeatures:
@@ -193,8 +103,8 @@ def extract_features(doc_id: str, article: Article | None, brief: Brief | None) 
     published = article.published if article else None
     weekday = find_weekday(sentences[0]) if sentences else None
     event_type = _event_type(" ".join([title, *sentences[:1]]))
-    lead_counts, _ = _counts(" ".join(sentences[:2]))
-    text_counts, _ = _counts(text)
+    lead_counts, _ = counted_quantities(" ".join(sentences[:2]))
+    text_counts, _ = counted_quantities(text)
     participants: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
     event_date: dt.date | None = None
@@ -205,13 +115,16 @@ def extract_features(doc_id: str, article: Article | None, brief: Brief | None) 
         participants = frozenset(canonical_key(p.name) for p in brief.participants)
         topics = frozenset(t for topic in brief.topics for t in tokenize(topic.label))
         event_type = _event_type(brief.event.what) or event_type
-        brief_weekday = find_weekday(brief.event.date_text)
-        date_from_brief = brief.event.date is not None or brief_weekday is not None
+        # a date the brief read off the byline or date line is the report's date, not the
+        # event's (#13: one shooting was split by the next day's byline)
+        dated = not date_from_byline(brief.event.date_text, text)
+        brief_weekday = find_weekday(brief.event.date_text) if dated else None
+        date_from_brief = dated and (brief.event.date is not None or brief_weekday is not None)
         weekday = brief_weekday if brief_weekday is not None else weekday
-        event_date = brief.event.date
+        event_date = brief.event.date if dated else None
         place = brief.event.place.lower() if brief.event.place else None
         for fig in brief.figures:
-            pairs, _ = _counts(f"{fig.value} {fig.what}")
+            pairs, _ = counted_quantities(f"{fig.value} {fig.what}")
             lead_counts |= pairs
             text_counts |= pairs
     if event_date is None and weekday is not None and published is not None:
@@ -224,18 +137,19 @@ def extract_features(doc_id: str, article: Article | None, brief: Brief | None) 
         doc_id=doc_id,
         tf=tf,
         vocab=vocab,
-        lead_names=frozenset(_names(lead)),
+        lead_names=frozenset(proper_names(lead)),
         lead_counts=frozenset(lead_counts),
         counts=frozenset(text_counts),
         published=published,
         weekday=weekday,
         event_date=event_date,
         date_from_brief=date_from_brief,
-        actors=frozenset(_actors(sentences[0])) if sentences else frozenset(),
+        actors=frozenset(person_surnames(sentences[0])) if sentences else frozenset(),
         event_type=event_type,
         participants=participants,
         topics=topics,
         place=place,
+        cues=LazyCues(title, text, published, brief),
     )
 
 

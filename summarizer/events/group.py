@@ -18,6 +18,12 @@ places. Publication dates further apart than ``date_window_days`` forbid a link 
 keys); posting lists longer than ``max_postings`` are ignored and each document keeps its
 ``max_candidates`` best candidates by number of shared keys. Only those pairs are scored.
 
+``GroupConfig(scorer="learned")`` replaces the text part of this hand-tuned score (cosine,
+coverage, counts, dates, lead actors, event types) by the logistic pair scorer of
+:mod:`summarizer.events.pairs` (fitted on ECB+, issue #13); the brief terms (participants,
+topics, places) and the hard rules stay. For both scorers, a brief's event date read off the
+article's byline or date line is the report's date and is not used as the event's.
+
 **Clustering** is greedy average linkage over the candidate edges in descending score
 order: two clusters merge when the mean score over their cross pairs (missing pairs scored
 on demand, at most ``max_link_pairs`` of them) reaches ``threshold`` and no cross pair is
@@ -30,6 +36,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from summarizer.events.entities import Adjudicator
 from summarizer.events.features import (
@@ -40,6 +47,8 @@ from summarizer.events.features import (
     extract_features,
     resolve_weekday,
 )
+from summarizer.events.names import by_noun
+from summarizer.events.pairs import brief_dates, learned_value, pair_features
 from summarizer.text import WEEKDAYS
 from summarizer.types import Adjudication
 
@@ -83,6 +92,9 @@ class GroupConfig:
     min_shared_keys: int = 2
     max_link_pairs: int = 64
     adjudicate_margin: float = 0.05
+    # "learned" scores pairs with summarizer.events.pairs (weights fitted on ECB+ by
+    # benchmarks/bench_grouping.py); "rules" with the hand-tuned terms of score_pair.
+    scorer: Literal["learned", "rules"] = "rules"
 
 
 @dataclass(frozen=True)
@@ -99,21 +111,14 @@ def _coverage(a: DocFeatures, b: DocFeatures, corpus: TfidfCorpus) -> float:
     return sum(w for n, w in weights if n in b.vocab) / sum(w for _, w in weights)
 
 
-def _by_noun(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for noun, value in pairs:
-        out.setdefault(noun, set()).add(value)
-    return out
-
-
 def _count_conflicts(a: DocFeatures, b: DocFeatures) -> list[str]:
     """Nouns both leads count, where neither text has any of the other lead's values."""
     if not a.lead_counts or not b.lead_counts:
         return []
-    lead_a, lead_b = _by_noun(a.lead_counts), _by_noun(b.lead_counts)
+    lead_a, lead_b = by_noun(a.lead_counts), by_noun(b.lead_counts)
     if not lead_a.keys() & lead_b.keys():
         return []
-    all_a, all_b = _by_noun(a.counts), _by_noun(b.counts)
+    all_a, all_b = by_noun(a.counts), by_noun(b.counts)
     out = []
     for noun in sorted(lead_a.keys() & lead_b.keys()):
         va, vb = lead_a[noun], lead_b[noun]
@@ -168,6 +173,8 @@ def score_pair(
     """The evidence that ``a`` and ``b`` report the same event (see the module docstring)."""
     va = vectors[a.doc_id] if vectors and a.doc_id in vectors else corpus.vector(a)
     vb = vectors[b.doc_id] if vectors and b.doc_id in vectors else corpus.vector(b)
+    if config.scorer == "learned":
+        return _learned_score(a, b, corpus, config, va, vb)
     score = cosine(va, vb)
     reasons: list[str] = []
     cov = min(_coverage(a, b, corpus), _coverage(b, a, corpus))
@@ -190,6 +197,37 @@ def score_pair(
     if a.event_type and b.event_type and a.event_type != b.event_type:
         score -= config.type_penalty
         reasons.append(f"types {a.event_type} vs {b.event_type}")
+    score = _brief_terms(score, a, b, config, reasons)
+    return PairScore(score, False, tuple(reasons))
+
+
+def _learned_score(
+    a: DocFeatures,
+    b: DocFeatures,
+    corpus: TfidfCorpus,
+    config: GroupConfig,
+    va: Mapping[str, float],
+    vb: Mapping[str, float],
+) -> PairScore:
+    """The learned text score (:mod:`summarizer.events.pairs`) plus the rules' brief terms
+    and hard rules."""
+    reasons: list[str] = []
+    score = learned_value(pair_features(a, b, corpus, va, vb, reasons))
+    pa, pb = a.published, b.published
+    if pa and pb and abs((pa - pb).days) > config.date_window_days:
+        return PairScore(score, True, (*reasons, "published too far apart"))
+    penalty, forbidden = brief_dates(a, b, config, reasons)
+    if forbidden:
+        return PairScore(score, True, tuple(reasons))
+    score -= penalty
+    score = _brief_terms(score, a, b, config, reasons)
+    return PairScore(score, False, tuple(reasons))
+
+
+def _brief_terms(
+    score: float, a: DocFeatures, b: DocFeatures, config: GroupConfig, reasons: list[str]
+) -> float:
+    """``score`` with the briefs' participants, topics and places weighed in (both scorers)."""
     if a.participants and b.participants:
         score += config.participant_weight * _jaccard(a.participants, b.participants)
         only_a, only_b = a.participants - b.participants, b.participants - a.participants
@@ -202,7 +240,7 @@ def score_pair(
     if a.place and b.place and a.place not in b.place and b.place not in a.place:
         score -= config.place_penalty
         reasons.append(f"places {a.place} vs {b.place}")
-    return PairScore(score, False, tuple(reasons))
+    return score
 
 
 def candidate_pairs(

@@ -1,0 +1,123 @@
+"""Names and numbers in news text, as grouping reads them from a lead.
+
+News reports its own event in the lead (an earlier call mentioned further down is not the
+article's event), so both pair scorers read the lead's :func:`proper_names`, its
+:func:`counted_quantities` ("26 pirates", "5.6 magnitude", "seventh round"; :func:`by_noun`
+groups them by noun) and the :func:`person_surnames` of its first sentence
+(:mod:`summarizer.events.features`); the learned scorer's persons
+(:mod:`summarizer.events.cues`) skip the same titles (:data:`NAME_SKIP`, :data:`NOT_PERSON`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from summarizer.text import MONTHS, STOPWORDS, WEEKDAYS, word_set
+
+__all__ = [
+    "NAME_SKIP",
+    "NOT_PERSON",
+    "by_noun",
+    "counted_quantities",
+    "person_surnames",
+    "proper_names",
+]
+
+
+def _split(words: str) -> list[str]:
+    """The words of a word list written as one string, in order."""
+    return words.split()
+
+
+NAME_SKIP = (
+    STOPWORDS
+    | frozenset(WEEKDAYS)
+    | frozenset(MONTHS)
+    | word_set(
+        """mr mrs ms dr gov sen rep lt capt president secretary minister prime governor chairman
+    chief officials official"""
+    )
+)
+"""Capitalised words that are no name: function words, weekdays, months, titles."""
+_WORD_NUM = {
+    w: i
+    for i, w in enumerate(
+        _split(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+            "fifteen sixteen seventeen eighteen nineteen twenty"
+        )
+    )
+}
+_ORDINAL = {
+    w: i + 1
+    for i, w in enumerate(
+        _split("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth")
+    )
+}
+_WORD = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[A-Za-z]+")
+_PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+){1,2}\b")
+NOT_PERSON = word_set(
+    """president secretary state minister prime governor gov chairman senator mayor united
+    nations kingdom states republic democratic general assembly union national committee
+    house white department ministry navy police news network city county island street
+    north south east west new"""
+)
+"""Words that make a capitalised phrase an office, a body or a place rather than a person."""
+
+
+def proper_names(sentences: Iterable[str]) -> set[str]:
+    """Capitalised words not opening a sentence: proper names, roughly."""
+    out: set[str] = set()
+    for sentence in sentences:
+        for m in re.finditer(r"[A-Za-z][\w'\u2019]*(?:-[\w'\u2019]+)*", sentence):
+            if m.start() == 0:
+                continue
+            for part in m.group().split("-"):
+                word = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", part.lower())
+                if part[:1].isupper() and len(word) > 1 and word not in NAME_SKIP:
+                    out.add(word)
+    return out
+
+
+def counted_quantities(text: str) -> tuple[set[tuple[str, str]], set[str]]:
+    """Counted quantities ``(noun, value)`` near each number, and all number values."""
+    words = _WORD.findall(text)
+    pairs: set[tuple[str, str]] = set()
+    values: set[str] = set()
+    for i, word in enumerate(words):
+        low = word.lower()
+        if word[0].isdigit():
+            value = re.sub(r"(?:st|nd|rd|th)$", "", low).replace(",", "")
+        elif low in _WORD_NUM and low not in ("zero", "one"):
+            value = str(_WORD_NUM[low])
+        elif low in _ORDINAL:
+            value = str(_ORDINAL[low])
+        else:
+            continue
+        values.add(value)
+        for ctx in words[max(0, i - 1) : i] + words[i + 1 : i + 3]:
+            c = ctx.lower()
+            if ctx.isalpha() and len(c) > 2 and c not in STOPWORDS and c not in _WORD_NUM:
+                pairs.add((c.removesuffix("s"), value))
+    return pairs, values
+
+
+def by_noun(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """Counted quantities ``(noun, value)`` -> ``{noun: values}``."""
+    out: dict[str, set[str]] = {}
+    for noun, value in pairs:
+        out.setdefault(noun, set()).add(value)
+    return out
+
+
+def person_surnames(sentence: str) -> set[str]:
+    """Surnames of person-like names ("Marco Rubio") in a sentence."""
+    out: set[str] = set()
+    for m in _PERSON.finditer(sentence):
+        words = [w.lower() for w in m.group().split() if not w.endswith(".")]
+        while words and (words[0] in NOT_PERSON or words[0] in NAME_SKIP):
+            words = words[1:]
+        if len(words) >= 2 and not any(w in NOT_PERSON or w in NAME_SKIP for w in words):
+            out.add(words[-1])
+    return out

@@ -1,0 +1,83 @@
+"""The learned pair scorer on ECB+ (the 34 topics it was fitted on) and on the dev set
+(never used to fit it), text only, through the library's own ``group_articles``.
+
+The data sit beside the repository (``shared/ecbplus``, ``shared/devset``) and are the
+outlets' copyright: read here at run time, never copied into the repository.
+
+Bounds sit below what ``benchmarks/bench_grouping.py`` measured for the shipped weights;
+"topics merged" counts the ECB+ topics whose two similar-but-different events share a
+predicted group.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer.evaluate import bcubed, partition_of
+from summarizer.events.consolidate import group_articles
+from summarizer.events.group import GroupConfig
+from summarizer.types import Article
+
+SHARED = Path(__file__).parents[1].parent / "shared"
+LEARNED = GroupConfig(scorer="learned")
+RULES = GroupConfig(scorer="rules")
+
+
+def load(name: str) -> tuple[list[Article], dict[str, str]]:
+    folder = SHARED / name
+    if not (folder / "articles.jsonl").is_file():
+        pytest.fail(f"{name} not found at {folder} (expected shared/{name} beside the repo)")
+    lines = (folder / "articles.jsonl").read_text().splitlines()
+    articles = [Article.model_validate_json(line) for line in lines if line.strip()]
+    gold = {}
+    for line in (folder / "gold.jsonl").read_text().splitlines():
+        if line.strip():
+            row = json.loads(line)
+            gold[row["id"]] = row["cluster"]
+    return articles, gold
+
+
+def merged_topics(groups: list[list[str]], gold: dict[str, str]) -> set[int]:
+    """ECB+ topics (``e<topic>_<n>``) whose ``ecb`` and ``ecbplus`` events share a group."""
+    out: set[int] = set()
+    for group in groups:
+        sides: dict[int, set[str]] = {}
+        for doc_id in group:
+            sides.setdefault(int(doc_id[1:].split("_")[0]), set()).add(gold[doc_id].split("-")[1])
+        out |= {topic for topic, s in sides.items() if len(s) > 1}
+    return out
+
+
+@pytest.fixture(scope="module")
+def ecbplus() -> tuple[list[Article], dict[str, str]]:
+    return load("ecbplus")
+
+
+def test_learned_scorer_on_ecbplus(ecbplus):
+    # Measured: P 0.831 R 0.910 F1 0.869, 9 of 34 topics merged (in-sample: the weights
+    # were fitted on these topics; leave-topics-out CV: F1 0.854, 7 merged). Today's rules:
+    # F1 0.801, 8 merged.
+    articles, gold = ecbplus
+    groups = group_articles(articles, LEARNED)
+    score = bcubed(partition_of(groups), gold)
+    assert score.f1 >= 0.85, score
+    assert score.precision >= 0.81 and score.recall >= 0.88, score
+    assert len(merged_topics(groups, gold)) <= 10
+    rules = bcubed(partition_of(group_articles(articles, RULES)), gold)
+    assert score.f1 >= rules.f1 + 0.04, (score, rules)
+
+
+@pytest.mark.parametrize("dates", ["dates", "no dates"])
+def test_learned_scorer_on_the_dev_set(dates):
+    # Measured (never fitted on it): F1 0.955 with and without publication dates (the rules,
+    # tuned on it: 1.000). One borderline article (a next-day reaction) joins a same-actor
+    # event of the week before, and one pair of reports is split.
+    articles, gold = load("devset")
+    if dates == "no dates":
+        articles = [a.model_copy(update={"published": None}) for a in articles]
+    score = bcubed(partition_of(group_articles(articles, LEARNED)), gold)
+    assert score.f1 >= 0.94, score
+    assert score.precision >= 0.95, score

@@ -1,0 +1,210 @@
+"""The learned pair scorer (summarizer.events.pairs, .cues, .datelines) and the byline-date
+fix (#13).
+
+Texts here are written for the tests (no outlet's text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from summarizer.events import pairs
+from summarizer.events.consolidate import consolidate, group_articles
+from summarizer.events.cues import lead_cues
+from summarizer.events.datelines import date_from_byline, lead_sentences
+from summarizer.events.features import TfidfCorpus, extract_features
+from summarizer.events.group import GroupConfig, score_pair
+from summarizer.extract.dates import resolve_date
+from summarizer.types import Article, Brief, BriefMeta, EventInfo, Participant, Span, Usage
+
+META = BriefMeta(
+    model="hand-built",
+    prompt_id="test",
+    prompt_hash="0",
+    schema_version="1",
+    usage=Usage(),
+    attempts=1,
+    latency_s=0.0,
+)
+SCORERS = ["rules", "learned"]
+
+
+def span(text: str, quote: str) -> Span:
+    start = text.index(quote)
+    return Span(start=start, end=start + len(quote), text=quote)
+
+
+def brief(article: Article, what: str, date_text: str, people: list[str]) -> Brief:
+    text = article.text
+    return Brief(
+        article_id=article.id,
+        summary=what,
+        event=EventInfo(
+            what=what,
+            date_text=date_text,
+            date=resolve_date(date_text, article.published),
+            place="Dayton",
+            evidence=[span(text, text.split(".")[0])],
+        ),
+        participants=[Participant(name=p, evidence=[span(text, p)]) for p in people],
+        meta=META,
+    )
+
+
+SHOOTING_A = (
+    "A gunman opened fire inside an insurance office in Dayton on Tuesday afternoon, "
+    "killing two employees and wounding three before police officer Dana Whitcomb "
+    "arrested him in the parking lot.\n"
+    "Police chief Leonard Ashby said the suspect, a former employee, had been fired in "
+    "March. Whitcomb was praised for stopping him within minutes.\n"
+    "The wounded were taken to Miami Valley Hospital, where one remained in critical "
+    "condition."
+)
+SHOOTING_B = (
+    "Sept. 24, 2025\n"
+    "A former employee shot five people at a Dayton insurance office, two of them fatally, "
+    "before officer Dana Whitcomb arrested him outside, police chief Leonard Ashby said.\n"
+    "Ashby said the gunman had been fired in March and returned with a handgun on Tuesday "
+    "afternoon. Whitcomb reached the parking lot within minutes.\n"
+    "One of the wounded employees remained in critical condition at Miami Valley Hospital."
+)
+
+
+def shooting_briefs(byline_date: str) -> tuple[list[Article], list[Brief]]:
+    published = dt.date(2025, 9, 24)  # a Wednesday: "Tuesday" is the 23rd
+    a = Article(id="shot-a", text=SHOOTING_A, published=published)
+    later = resolve_date(byline_date) or published
+    b = Article(
+        id="shot-b", text=SHOOTING_B.replace("Sept. 24, 2025", byline_date), published=later
+    )
+    people = ["Dana Whitcomb", "Leonard Ashby"]
+    briefs = [
+        brief(a, "gunman kills two at Dayton insurance office", "on Tuesday afternoon", people),
+        # the brief of b took the date line's date (the next day) for the event's
+        brief(b, "gunman kills two at Dayton insurance office", byline_date, people),
+    ]
+    return [a, b], briefs
+
+
+def test_byline_date_is_recognised_only_on_a_header_line():
+    assert date_from_byline("Sept. 24, 2025", SHOOTING_B)
+    assert not date_from_byline("on Tuesday afternoon", SHOOTING_A)
+    assert not date_from_byline("Tuesday", SHOOTING_B)  # first found in the body
+    assert not date_from_byline("March", SHOOTING_A)
+    assert not date_from_byline(None, SHOOTING_A)
+
+
+@pytest.mark.parametrize("scorer", SCORERS)
+@pytest.mark.parametrize("byline", ["Sept. 24, 2025", "Sept. 25, 2025"])
+def test_byline_date_does_not_split_one_shooting(scorer, byline):
+    """#13: one office shooting was split in two because one brief took the article's
+    byline date (the next day) as the event's date. Before the fix a day's difference cost
+    ``date_penalty`` and two days forbade the link outright."""
+    articles, briefs = shooting_briefs(byline)
+    assert briefs[0].event.date == dt.date(2025, 9, 23)
+    assert briefs[1].event.date == resolve_date(byline)
+    docs = [extract_features(b.article_id, a, b) for a, b in zip(articles, briefs, strict=True)]
+    corpus = TfidfCorpus()
+    for d in docs:
+        corpus.add(d)
+    config = GroupConfig(scorer=scorer)
+    s = score_pair(docs[0], docs[1], corpus, config)
+    assert not s.forbidden and not any("date" in r for r in s.reasons), s
+    undated = [
+        extract_features(b.article_id, a, None) for a, b in zip(articles, briefs, strict=True)
+    ]
+    assert docs[1].event_date is None and undated[1].event_date is None
+    records = consolidate(briefs, articles, config=config)
+    assert [r.articles for r in records] == [["shot-a", "shot-b"]]
+
+
+@pytest.mark.parametrize("scorer", SCORERS)
+def test_event_dates_from_the_body_still_count(scorer):
+    """The same two briefs, but the second dates the event in its body three days later:
+    a real contradiction, so the link stays forbidden."""
+    articles, briefs = shooting_briefs("Sept. 24, 2025")
+    moved = Article(
+        id="shot-b",
+        text=SHOOTING_B.replace("on Tuesday", "on Saturday, Sept. 20, 2025,"),
+        published=dt.date(2025, 9, 24),
+    )
+    people = ["Dana Whitcomb", "Leonard Ashby"]
+    briefs[1] = brief(
+        moved, "gunman kills two at Dayton insurance office", "Sept. 20, 2025", people
+    )
+    assert not date_from_byline("Sept. 20, 2025", moved.text)
+    docs = [
+        extract_features(b.article_id, a, b)
+        for a, b in zip([articles[0], moved], briefs, strict=True)
+    ]
+    corpus = TfidfCorpus()
+    for d in docs:
+        corpus.add(d)
+    s = score_pair(docs[0], docs[1], corpus, GroupConfig(scorer=scorer))
+    assert s.forbidden, s
+    records = consolidate(briefs, [articles[0], moved], config=GroupConfig(scorer=scorer))
+    assert len(records) == 2
+
+
+def test_shipped_weights_are_well_formed():
+    assert len(pairs.WEIGHTS) == len(pairs.FEATURES) == len(set(pairs.FEATURES))
+    zero = [0.0] * len(pairs.FEATURES)
+    assert pairs.learned_value(zero) == pytest.approx(pairs.OFFSET + pairs.SCALE * pairs.BIAS)
+    # the linkage threshold of GroupConfig is the score at logit 0
+    assert GroupConfig().threshold == pytest.approx(pairs.OFFSET)
+    w = dict(zip(pairs.FEATURES, pairs.WEIGHTS, strict=True))
+    assert w["cos"] > 0 and w["lead_cos"] > 0 and w["name_cov"] > 0
+    # contradictions never count for a link (the training drops a feature whose sign flips)
+    for name in ("count_conflict", "type_diff", "lead_person_diff", "number_conflict"):
+        assert w[name] <= 0, name
+
+
+def test_learned_hook_scores_through_pairs():
+    a = Article(id="a", text=SHOOTING_A, published=dt.date(2025, 9, 24))
+    b = Article(id="b", text=SHOOTING_B, published=dt.date(2025, 9, 24))
+    docs = [extract_features(x.id, x, None) for x in (a, b)]
+    assert all(d.cues is not None for d in docs)
+    corpus = TfidfCorpus()
+    for d in docs:
+        corpus.add(d)
+    va, vb = corpus.vector(docs[0]), corpus.vector(docs[1])
+    x = pairs.pair_features(docs[0], docs[1], corpus, va, vb)
+    s = score_pair(docs[0], docs[1], corpus, GroupConfig(scorer="learned"))
+    assert s.value == pytest.approx(pairs.learned_value(x))
+    assert s.value > GroupConfig().threshold  # two reports of one shooting
+    assert group_articles([a, b], GroupConfig(scorer="learned")) == [["a", "b"]]
+
+
+def test_lead_skips_header_furniture():
+    lead = lead_sentences(SHOOTING_B, None)
+    assert lead[0].startswith("A former employee")  # not the date line
+    cues = lead_cues(None, SHOOTING_B, None)
+    assert cues.report_date == dt.date(2025, 9, 24)
+    assert cues.year == 2025
+    assert cues.types[0] == "arrest"  # the first event word of the lead ("arrested")
+    assert "whitcomb" in cues.persons  # named in full, then by surname alone
+    born = "A painter died on Monday.\nHe was born on March 3, 1931, in Leeds.\nMore."
+    assert lead_cues(None, born, None).report_date is None  # a sentence, not a date line
+
+
+@pytest.mark.parametrize("published", [None, dt.date(2025, 1, 28)])
+def test_learned_scorer_keeps_seed_calls_apart_in_batch_and_incrementally(published):
+    """Same actors, new happening: Ruto and Rubio on the phone on Monday, again on Tuesday,
+    then meeting on Wednesday; Ruto with Trump. Batch and incremental agree."""
+    from summarizer.events.consolidate import EventIndex
+    from tests.test_merge import load_seeds, seed_briefs
+
+    articles = load_seeds(published)
+    briefs = seed_briefs(articles)
+    config = GroupConfig(scorer="learned")
+    batch = sorted(
+        sorted(a[:3] for a in r.articles)
+        for r in consolidate(briefs, articles.values(), config=config)
+    )
+    index = EventIndex(config=config)
+    for b in sorted(briefs, key=lambda b: b.article_id):
+        index.add(b, articles[b.article_id[:3]])
+    incremental = sorted(sorted(a[:3] for a in r.articles) for r in index.records)
+    assert batch == incremental == [["000", "002"], ["001"], ["003"], ["004"]]
