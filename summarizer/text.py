@@ -26,7 +26,6 @@ __all__ = [
     "SourceWords",
     "content_words",
     "find_weekday",
-    "first_sentences",
     "fold_name",
     "fold_with_offsets",
     "name_tokens",
@@ -142,22 +141,10 @@ MONTH_NUMBERS: dict[str, int] = {
 ("january" and "jan" -> 1, "sep" and "sept" -> 9)."""
 
 
-# Two more sentence splitters besides split_sentences. They differ on purpose and each
-# one's output is relied upon: split_sentences groups events; first_sentences cuts a
-# brief's summary (briefs depend on where); replace_sentences masks what the model must
-# not read as instructions (the request bodies recorded in the cassettes depend on where).
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'])")
+# A second sentence splitter, different on purpose: split_sentences (via sentence_spans)
+# numbers the sentences the model cites and groups events; replace_sentences masks what
+# the model must not read as instructions, piece by piece, losslessly.
 _SENTENCE_PIECE = re.compile(r"[^\n.!?]*(?:[.!?]+|\n|$)")
-
-
-def first_sentences(text: str, limit: int) -> str:
-    """At most ``limit`` sentences of ``text`` (stripped), joined by one space.
-
-    Unlike :func:`split_sentences`, a sentence ends at whitespace after ``.``, ``!`` or
-    ``?`` whenever a capital, a digit or a quotation mark follows, abbreviations included
-    ("Mr. Li" is two), and a line break alone does not end one.
-    """
-    return " ".join(_SENTENCE_END.split(text.strip())[:limit])
 
 
 def replace_sentences(text: str, replace: Callable[[str], str]) -> str:

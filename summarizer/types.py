@@ -202,7 +202,7 @@ class DroppedItem(_Frozen):
 
 
 class Diagnostics(_Frozen):
-    """What grounding did: how spans matched, what was re-asked and dropped."""
+    """What the checks did: how spans matched, and what was dropped and why."""
 
     spans_exact: int = 0
     spans_normalized: int = 0

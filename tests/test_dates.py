@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from summarizer.extract.dates import resolve_date, weekday_of
+from summarizer.extract.dates import date_in, resolve_date, weekday_of
 
 # Wednesday, 24 September 2025.
 PUBLISHED = dt.date(2025, 9, 24)
@@ -126,3 +126,18 @@ def test_next_weekday_is_never_a_past_day() -> None:
 def test_weekday_of() -> None:
     assert weekday_of("Talks ended on TUESDAY evening") == "tuesday"
     assert weekday_of("no weekday") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Rebels entered Goma on Monday evening, officials said.", "on Monday evening"),
+        ("The company said Nov. 12 that it would buy the firm.", "Nov. 12"),
+        ("Ruto met Rubio in New York on 24 September 2025.", "24 September 2025"),
+        ("The quake struck yesterday near the coast.", "yesterday"),
+        ("The quake struck near the coast.", None),
+    ],
+)
+def test_date_in_finds_the_date_a_sentence_gives(text: str, found: str | None) -> None:
+    span = date_in(text)
+    assert (text[span[0] : span[1]] if span else None) == found

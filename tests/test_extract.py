@@ -485,8 +485,9 @@ def test_a_date_written_only_in_the_byline_is_dropped(article: Article) -> None:
         "sentence": number(text, "NAIROBI"),
     }
     brief = brief_of(dated, answer | {"date_text": "Tuesday, January 28, 2025"})
-    assert (brief.event.date_text, brief.event.date) == (None, None)
     assert dropped(brief) == [("date", "Tuesday, January 28, 2025", "byline")]
+    # In its place, the date the event's own sentence gives.
+    assert (brief.event.date_text, brief.event.date) == ("on Monday", dt.date(2025, 1, 27))
     # The body's own date is kept, and resolved with the publication date.
     again = brief_of(dated, answer | {"date_text": "on Monday"})
     assert (again.event.date_text, again.event.date) == ("on Monday", dt.date(2025, 1, 27))
@@ -687,3 +688,27 @@ def test_sync_api_works_inside_a_running_event_loop(article: Article) -> None:
 def test_brief_round_trips_through_json(article: Article) -> None:
     brief = Extractor(backend=ScriptedBackend([draft()])).extract_sync(article)
     assert Brief.model_validate_json(brief.model_dump_json()) == brief
+
+
+def test_without_a_date_from_the_model_the_event_sentence_gives_it() -> None:
+    text = "Rebels entered Goma on Monday evening, officials said. Talks are planned for June."
+    article = Article(id="goma", text=text)
+    answer = draft(
+        what="rebels enter Goma",
+        participants=[],
+        mentioned=[],
+        topics=[],
+        commitments=[],
+        speakers=[],
+        date_text=None,
+        place="Mannheim, Germany",  # not in the text: dropped
+        figures=[],
+        summary="Rebels entered Goma.",
+    )
+    brief = brief_of(article, answer)
+    assert brief.event.date_text == "on Monday evening"
+    span = brief.event.evidence[0]
+    assert text[span.start : span.end] == span.text
+    # A "date" that is no date (a place the model put there) gives way to the sentence's.
+    other = brief_of(article, answer | {"date_text": "Goma"})
+    assert other.event.date_text == "on Monday evening"

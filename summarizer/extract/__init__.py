@@ -6,9 +6,11 @@ In the order a brief is made:
   :mod:`summarizer.prompts`);
 - :mod:`.guard`: what is sent: an article fit to send, framed as data (injected
   instructions masked);
-- :mod:`.extractor`: :class:`Extractor` (calls, re-asks, cache, concurrency);
-- :mod:`.ground`: aligns evidence to the article (exact, normalised, fuzzy);
-- :mod:`.checks` and :mod:`.assemble`: per-item checks, then the brief;
+- :mod:`.extractor`: :class:`Extractor` (the article as numbered sentences, the call,
+  the cache, concurrency);
+- :mod:`.checks`: per-item checks of the cited sentences (:mod:`.ground` aligns what is
+  quoted, such as a place or a date, exactly, normalised or fuzzily);
+- :mod:`.speakers`: who said each quotation; :mod:`.assemble`: the brief;
 - :mod:`.dates`, :mod:`.numbers`: dates and figures the text itself fixes;
 - :mod:`.cache`: the SQLite brief cache; :mod:`.batch`: the same through the Batch API.
 """

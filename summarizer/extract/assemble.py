@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from summarizer.extract.checks import Checks, quotations, states_value
-from summarizer.extract.dates import resolve_date
+from summarizer.extract.dates import date_in, resolve_date
 from summarizer.extract.numbers import find_figures
 from summarizer.extract.schema import Draft
 from summarizer.extract.speakers import resolve_speakers
@@ -63,6 +63,11 @@ def _dedupe(items: list[_T], key: Callable[[_T], object]) -> list[_T]:
 def _event(article: Article, draft: Draft, c: Checks) -> EventInfo:
     evidence = c.sentence(draft.sentence)
     date = c.date(draft.date_text) if draft.date_text else None
+    if date is None or date_in(date.text) is None:
+        # No date from the model, or not a date ("Mannheim, Germany"): the one its event's
+        # sentence gives, if any.
+        found = date_in(article.text, evidence.start, evidence.end)
+        date = c.span(*found) if found else None
     place = c.place(draft.place) if draft.place else None
     what = _tidy(draft.what)
     if unsupported_tokens(what, [article.text]):

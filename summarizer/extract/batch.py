@@ -96,7 +96,7 @@ class BatchResult:
     batch_id: str | None
     status: str
     dropped: int
-    """Ungrounded items dropped from the briefs (batch mode does not re-ask)."""
+    """Items dropped from the briefs by the checks (as online)."""
     wall_s: float = 0.0
 
     @property

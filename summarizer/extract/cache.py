@@ -3,8 +3,8 @@
 One SQLite file (stdlib ``sqlite3``, WAL journal), one row per brief. The key
 (:func:`cache_key`) is a sha256 over everything that decides the answer: the backend's
 model, base URL and structured-output mode, the sampling settings (temperature, seed,
-max_tokens, frequency_penalty, extra_body), the re-ask allowance, the hashes of the
-extraction and re-ask prompts, the answer schema's version, and the article's text
+max_tokens, frequency_penalty, extra_body), the hash of the extraction prompt, the
+answer schema's version, and the article's text
 (sha256) and publication date (it decides ``event.date``). Change any of them and the
 old briefs are simply not found.
 

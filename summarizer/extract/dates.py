@@ -19,7 +19,7 @@ import re
 
 from summarizer.text import MONTH_NUMBERS, WEEKDAYS, find_weekday
 
-__all__ = ["WEEKDAYS", "resolve_date", "weekday_of"]  # WEEKDAYS: from summarizer.text
+__all__ = ["WEEKDAYS", "date_in", "resolve_date", "weekday_of"]  # WEEKDAYS: from summarizer.text
 
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
@@ -33,6 +33,23 @@ _PATTERNS = [
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s*\d{{4}})", re.I),
 ]
 _RELATIVE = {"today": 0, "tonight": 0, "this morning": 0, "yesterday": 1}
+_M, _D, _Y = (re.sub(r"\(\?P<\w+>", "(?:", p) for p in (_MONTH, _DAY, _YEAR))
+_WRITTEN = re.compile(
+    r"\b(?:(?:on|late|early|last)\s+)?(?:"
+    + "|".join(WEEKDAYS)
+    + r")(?:\s+(?:morning|afternoon|evening|night))?\b"
+    + rf"|\b{_M}\s+{_D}(?:(?:\s*,\s*|\s+){_Y})?\b"
+    + rf"|\b{_D}\s+(?:of\s+)?{_M}(?:,?\s+{_Y})?\b"
+    + r"|\b(?:yesterday|today|tonight|this morning|last night)\b",
+    re.I,
+)
+
+
+def date_in(text: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """Where ``text[start:end]`` first says when ("on Monday", "Tuesday evening", "Nov.
+    12", "24 September 2025", "yesterday"), or None."""
+    m = _WRITTEN.search(text, start, len(text) if end is None else end)
+    return m.span() if m else None
 
 
 def weekday_of(text: str) -> str | None:

@@ -80,12 +80,9 @@ def prompt_article(text: str) -> dict[str, str]:
     for n, (start, end) in enumerate(quotations(text), start=1):
         words = text[start:end].split()
         shown = " ".join(words[:_QUOTE_WORDS]) + (" …" if len(words) > _QUOTE_WORDS else "")
-        quotes.append(f"Q{n} [{sentences.containing(start)}] {as_data(json_quote(shown))}")
+        shown = '"' + shown.replace('"', "'") + '"'  # in double quotes, its own made single
+        quotes.append(f"Q{n} [{sentences.containing(start)}] {as_data(shown)}")
     return {"article": "\n".join(lines), "quotations": "\n".join(quotes) or "(none)"}
-
-
-def json_quote(text: str) -> str:
-    return '"' + text.replace('"', "'") + '"'
 
 
 class Extractor:

@@ -1,8 +1,7 @@
 """Client-side limits: requests and tokens per minute, and requests in flight.
 
 :class:`Slots` bounds the requests in flight (``--concurrency``): an article holds a slot
-only while its request is out, not while its answer is grounded, and its follow-up
-calls (re-asks) go before new articles' first calls.
+only while its request is out, not while its answer is checked.
 
 :class:`RateLimiter` keeps two token buckets, one for requests and one for tokens, each
 refilled continuously at ``limit / 60`` per second and holding at most ``burst_s``
