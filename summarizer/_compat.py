@@ -2,7 +2,9 @@
 
 ``import summarizer.backend`` finds :mod:`summarizer.llm.backend` and warns
 (:class:`DeprecationWarning`); the names of the public surface never moved:
-``from summarizer import ...`` is the way in.
+``from summarizer import ...`` is the way in. ``summarizer.consolidate`` is not aliased:
+importing a module under that path would replace the function of that name on the package
+(its module is :mod:`summarizer.events.consolidate`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ MOVED: dict[str, str] = {
     "summarizer.batch": "summarizer.extract.batch",
     "summarizer.cache": "summarizer.extract.cache",
     "summarizer.config": "summarizer.llm.config",
-    "summarizer.consolidate": "summarizer.events.consolidate",
     "summarizer.costs": "summarizer.llm.costs",
     "summarizer.dates": "summarizer.extract.dates",
     "summarizer.entities": "summarizer.events.entities",

@@ -97,6 +97,16 @@ def test_old_module_paths_import_with_a_warning(old: str) -> None:
     sys.modules.pop(old, None)
 
 
+def test_importing_every_old_path_leaves_the_public_functions_alone() -> None:
+    for old in MOVED:
+        with pytest.warns(DeprecationWarning):
+            importlib.import_module(old)
+        sys.modules.pop(old, None)
+    for name in summarizer.__all__:
+        value = getattr(summarizer, name)
+        assert not isinstance(value, types.ModuleType), name
+
+
 def test_an_unknown_name_is_still_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_name"):
         summarizer.no_such_name  # noqa: B018
