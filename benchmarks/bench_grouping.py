@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import math
 import pickle
 import random
@@ -48,7 +47,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer.evaluate import BCubed, bcubed, partition_of  # noqa: E402
+from summarizer.evaluate import (  # noqa: E402
+    BCubed,
+    bcubed,
+    load_articles,
+    load_gold,
+    partition_of,
+)
 from summarizer.events import pairs as learned  # noqa: E402
 from summarizer.events.consolidate import group_articles  # noqa: E402
 from summarizer.events.features import DocFeatures, TfidfCorpus, extract_features  # noqa: E402
@@ -83,14 +88,7 @@ DECISION_THRESHOLDS = (-1.5, -0.5, 0.5)
 
 def load(name: str) -> tuple[list[Article], dict[str, str]]:
     folder = SHARED / name
-    lines = (folder / "articles.jsonl").read_text().splitlines()
-    articles = [Article.model_validate_json(line) for line in lines if line.strip()]
-    gold = {}
-    for line in (folder / "gold.jsonl").read_text().splitlines():
-        if line.strip():
-            row = json.loads(line)
-            gold[row["id"]] = row["cluster"]
-    return articles, gold
+    return load_articles(folder / "articles.jsonl"), load_gold(folder / "gold.jsonl").events
 
 
 def topic_of(doc_id: str) -> int:

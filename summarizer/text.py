@@ -317,7 +317,6 @@ class SourceWords:
             # "NAIROBI, Kenya –" (a dateline in capitals) supports "Nairobi"
             self.words.update(w.capitalize() for w in words if len(w) > 1 and w.isupper())
             self.numbers.update(n.replace(",", "") for n in _NUMBER.findall(text))
-        self.lower = {w.lower() for w in self.words}
         self.texts = "\n".join(texts)
         self.folded = self.texts.lower()
         self.prefixes = {w[:n] for w in self.words for n in (3, 4) if len(w) >= n}

@@ -11,12 +11,11 @@ predicted group.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from summarizer.evaluate import bcubed, partition_of
+from summarizer.evaluate import bcubed, load_articles, load_gold, partition_of
 from summarizer.events.consolidate import group_articles
 from summarizer.events.group import GroupConfig
 from summarizer.types import Article
@@ -30,14 +29,7 @@ def load(name: str) -> tuple[list[Article], dict[str, str]]:
     folder = SHARED / name
     if not (folder / "articles.jsonl").is_file():
         pytest.fail(f"{name} not found at {folder} (expected shared/{name} beside the repo)")
-    lines = (folder / "articles.jsonl").read_text().splitlines()
-    articles = [Article.model_validate_json(line) for line in lines if line.strip()]
-    gold = {}
-    for line in (folder / "gold.jsonl").read_text().splitlines():
-        if line.strip():
-            row = json.loads(line)
-            gold[row["id"]] = row["cluster"]
-    return articles, gold
+    return load_articles(folder / "articles.jsonl"), load_gold(folder / "gold.jsonl").events
 
 
 def merged_topics(groups: list[list[str]], gold: dict[str, str]) -> set[int]:

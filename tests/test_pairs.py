@@ -17,17 +17,10 @@ from summarizer.events.datelines import date_from_byline, lead_sentences
 from summarizer.events.features import TfidfCorpus, extract_features
 from summarizer.events.group import GroupConfig, score_pair
 from summarizer.extract.dates import resolve_date
-from summarizer.types import Article, Brief, BriefMeta, EventInfo, Participant, Span, Usage
+from summarizer.types import Article, Brief, EventInfo, Participant, Span
 
-META = BriefMeta(
-    model="hand-built",
-    prompt_id="test",
-    prompt_hash="0",
-    schema_version="1",
-    usage=Usage(),
-    attempts=1,
-    latency_s=0.0,
-)
+from .test_merge import META
+
 SCORERS = ["rules", "learned"]
 
 

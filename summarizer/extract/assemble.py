@@ -21,7 +21,7 @@ from summarizer.extract.dates import date_in, resolve_date
 from summarizer.extract.numbers import find_figures
 from summarizer.extract.schema import Draft
 from summarizer.extract.speakers import resolve_speakers
-from summarizer.text import split_sentences, unsupported_tokens, word_key
+from summarizer.text import split_sentences, word_key
 from summarizer.types import (
     Article,
     Brief,
@@ -70,7 +70,7 @@ def _event(article: Article, draft: Draft, c: Checks) -> EventInfo:
         date = c.span(*found) if found else None
     place = c.place(draft.place) if draft.place else None
     what = _tidy(draft.what)
-    if unsupported_tokens(what, [article.text]):
+    if c.words.unsupported(what):
         c.drop("what", what, what, "unsupported")
         words = evidence.text.split()
         what = " ".join(words[:_WHAT_WORDS]) + (" …" if len(words) > _WHAT_WORDS else "")
@@ -83,12 +83,12 @@ def _event(article: Article, draft: Draft, c: Checks) -> EventInfo:
     )
 
 
-def _summary(article: Article, draft: Draft, c: Checks, event: EventInfo) -> str:
+def _summary(draft: Draft, c: Checks, event: EventInfo) -> str:
     """The model's sentences whose names and numbers the article has; else the event's
     sentence, as the article writes it."""
     kept: list[str] = []
     for sentence in split_sentences(" ".join(_tidy(draft.summary).split())):
-        missing = unsupported_tokens(sentence, [article.text])
+        missing = c.words.unsupported(sentence)
         if missing:
             c.drop("summary", ", ".join(missing), sentence, "unsupported")
         elif len(kept) < _SUMMARY_SENTENCES:
@@ -197,7 +197,7 @@ def assemble(article: Article, draft: Draft, meta: BriefMeta) -> Brief:
     participants = _participants(draft, c)
     brief = Brief(
         article_id=article.id,
-        summary=_summary(article, draft, c, event),
+        summary=_summary(draft, c, event),
         event=event,
         participants=participants,
         mentioned=_mentioned(draft, c, {word_key(p.name) for p in participants}),

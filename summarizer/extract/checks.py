@@ -24,9 +24,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from summarizer.extract.ground import Aligner, refers_to
-from summarizer.text import sentence_spans
+from summarizer.text import SourceWords, sentence_spans
 from summarizer.types import DroppedItem, DropReason, Span
 
 __all__ = [
@@ -187,6 +188,11 @@ class Checks:
     @classmethod
     def of(cls, text: str) -> Checks:
         return cls(text, Sentences.of(text), Aligner(text))
+
+    @cached_property
+    def words(self) -> SourceWords:
+        """The article's words and numbers, for checking prose the model wrote."""
+        return SourceWords([self.text])
 
     def span(self, start: int, end: int) -> Span:
         return Span(start=start, end=end, text=self.text[start:end])
