@@ -103,13 +103,19 @@ def test_a_pronoun_takes_the_models_answer_when_the_article_names_it() -> None:
     assert resolved(text, "William Ruto") == ["William Ruto"]
 
 
-def test_a_pronoun_without_a_usable_answer_is_the_last_person_named() -> None:
-    text = "Marco Rubio called Kenyan President William Ruto on Monday.\n“We agreed,” he said."
-    # No answer, or one the article does not name: the last person named before it
-    # (as the text writes them, with what precedes the name: "Kenyan President ...").
+def test_a_pronoun_without_a_usable_answer_is_the_last_person_named_as_a_subject() -> None:
+    text = "Kenyan President William Ruto spoke on Monday.\n“We agreed,” he said."
+    # No answer, or one the article does not name: the last person named before it.
     for answer in (None, "Xavier Quintero"):
-        (speaker,) = resolved(text, answer)
-        assert speaker is not None and speaker.endswith("William Ruto")
+        assert resolved(text, answer) == ["William Ruto"]
+    # The object of a verb or a preposition is not who "he" is: the subject is.
+    text = "Marco Rubio called Kenyan President William Ruto on Monday.\n“We agreed,” he said."
+    assert resolved(text, None) == ["Marco Rubio"]
+    text = (
+        "Donald Trump spoke during a meeting with Emmanuel Macron in the Oval Office.\n"
+        "“We agreed,” he said."
+    )
+    assert resolved(text, None) == ["Donald Trump"]
 
 
 def test_an_unattributed_quote_takes_the_models_answer_only_if_the_article_names_it() -> None:
@@ -143,7 +149,8 @@ def test_an_abbreviation_in_the_attribution(text: str, speaker: str) -> None:
 
 def test_an_answer_the_article_does_not_name_is_not_used() -> None:
     text = CALL + "“We agreed to work together on trade,” he said."
-    assert resolved(text, "The Pope") == ["Marco Rubio"]  # the last person named
+    # the last person named as a subject ("spoke with Marco Rubio": Rubio is an object)
+    assert resolved(text, "The Pope") == ["William Ruto"]
 
 
 def test_according_to_a_lower_case_source() -> None:
@@ -165,3 +172,74 @@ def test_an_unnamed_speaker_and_a_statement_read_out() -> None:
         "U.S. Department of State."
     )
     assert said(statement) == ["U.S. Department of State"]
+
+
+# Forms measured on the dev set's item gold (rule-only speaker accuracy 0.665 -> 0.877 on
+# its 154 attributed quotations); the texts below are written for the tests.
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # words between the speaker and the verb
+        ("Indeed, Steele himself declared that the war is “one we have to win.”", "Steele"),
+        ("Earnest also said the law was a “significant expansion” of current law.", "Earnest"),
+        # the owner of a statement
+        ("The leaders “agreed on trade,” Merkel's statement said.", "Merkel"),
+        # a job between an organisation and the name
+        ('"It is a daunting deal," said Acme Research analyst Shaw Wu.', "Shaw Wu"),
+        # a titled name before its appositives
+        (
+            '"The boats turned back," Captain Manohar Nambiar, Chief Officer, Defence, said.',
+            "Manohar Nambiar",
+        ),
+        # the verb left out after a titled name
+        (
+            '"Iran lied," Prime Minister Benjamin Netanyahu during a televised address.',
+            "Benjamin Netanyahu",
+        ),
+        # a newer speech verb
+        ("“It is inconsistent,” summarized Senor.", "Senor"),
+    ],
+)
+def test_more_news_forms(text: str, speaker: str) -> None:
+    assert said(text) == [speaker]
+
+
+def test_a_quote_that_ends_its_sentence_is_not_attributed_by_the_next_one() -> None:
+    text = (
+        'The ministry said the regime "is one of the most robust in the world." '
+        'But it added, "New information could change that."'
+    )
+    assert said(text) == ["ministry", "it"]
+
+
+def test_a_quote_running_on_into_an_attributed_one_shares_its_speaker() -> None:
+    text = 'The leaders "agreed on trade," which is "resolved to act," Merkel\'s statement said.'
+    assert said(text) == ["Merkel", "Merkel"]
+
+
+def test_mixed_quotation_marks_still_pair() -> None:
+    text = '“I find the law disturbing," Inslee said in a statement. "We will act."'
+    assert [text[a:b] for a, b in quotations(text)] == [
+        "I find the law disturbing,",
+        "We will act.",
+    ]
+    assert said(text) == ["Inslee", "Inslee"]
+
+
+def test_a_role_is_the_last_person_named_with_its_title() -> None:
+    text = (
+        "Gov. Asa Hutchinson spoke on Tuesday.\n"
+        "As evidence, the governor said his son had signed a “petition against it.”"
+    )
+    assert resolved(text) == ["Asa Hutchinson"]
+
+
+def test_names_inside_quotations_and_of_things_are_not_who_he_is() -> None:
+    text = (
+        "Professor Yanis Varoufakis spoke on Sunday at the Seismic Research Center.\n"
+        "“George Papandreou made this crisis,” he said.\n"
+        "“It will get worse,” he said."
+    )
+    assert resolved(text) == ["Yanis Varoufakis", "Yanis Varoufakis"]

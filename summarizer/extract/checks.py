@@ -44,6 +44,7 @@ MAX_QUOTES = 8
 quote, not speech)."""
 
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“", '"': '"'}
+_MIXED = {"“": ('"',), '"': ("”",)}
 _OPENING = re.compile("[" + "".join(_OPEN_CLOSE) + "]")
 
 
@@ -55,7 +56,11 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
         i = 0
         while (opening := _OPENING.search(paragraph, i)) is not None:
             start = opening.start()
-            end = paragraph.find(_OPEN_CLOSE[opening.group()], start + 1)
+            # Scraped text mixes styles ("“… ," he said"): a curly quote may close on a
+            # straight mark and a straight one on a curly, whichever comes first.
+            closers = {_OPEN_CLOSE[opening.group()], *_MIXED.get(opening.group(), ())}
+            ends = [e for c in closers if (e := paragraph.find(c, start + 1)) >= 0]
+            end = min(ends, default=-1)
             if end < 0:
                 # An unclosed quote runs to the end of its paragraph (news style).
                 end = len(paragraph)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from summarizer.extract.checks import quoted_regions
 from summarizer.extract.ground import refers_to
+from summarizer.extract.people import people, referent, role_holder
 from summarizer.text import sentence_spans
 
 __all__ = ["attribute", "resolve_speakers"]
@@ -22,10 +24,12 @@ _VERB = re.compile(
     r"explained|noted|continued|insisted|argued|warned|recalled|acknowledged|replied|"
     r"responded|announced|tweeted|posted|remarked|concluded|admitted|conceded|complained|"
     r"predicted|testified|cautioned|emphasi[sz]ed|stressed|claimed|quipped|vowed|pledged|"
-    r"promised|confirmed|denied)\b"
+    r"promised|confirmed|denied|summari[sz]ed|observed|joked|suggested|countered|"
+    r"lamented|reiterated|boasted|mused|recounted|maintained|shouted|wondered)\b"
 )
 _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|al|bin|van|de|von|da|del))*"
 _PRONOUN = frozenset(["he", "she", "they", "we", "it", "i"])
+_PERSONAL = frozenset(["he", "she", "i"])
 _TITLES = frozenset(
     [
         "President",
@@ -78,11 +82,29 @@ _ACCORDING = re.compile(
 _PERSON = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’-]+)+)\b")
 
 
+# Words between a speaker and the verb: "Steele himself declared", "Earnest also said".
+_FILLER = re.compile(
+    r"(?:\s+(?:himself|herself|themselves|itself|also|too|later|then|again|again|further|"
+    r"repeatedly|previously|earlier|recently|once|quickly|simply|only|privately|publicly))+$"
+)
+# "Merkel's statement said", "the ministry's spokesman told": the owner is the source.
+_OWNED = re.compile(
+    rf"({_NAME})(?:’s|'s)\s+(?:\w+\s+)?(?:statement|office|spokesman|spokeswoman|spokesperson|"
+    r"campaign|aides?|account|letter|press\s+secretary|website|team)$"
+)
+
+
 def _subject(head: str) -> str | None:
     """The speaker written just before a speech verb (``head`` ends at the verb)."""
-    head = head.rstrip()
+    head = _FILLER.sub("", head.rstrip())
+    owned = _OWNED.search(head)
+    if owned and owned.group(1).split()[-1] not in _TITLES:
+        return owned.group(1)
     if head.endswith(","):  # "the governor, Abdolreza Sheikholeslami, said"
+        named = re.search(rf"({_NAME})$", head.split(",")[0])
         appositive = re.search(rf",\s*({_NAME}),$", head)
+        if named and len(_untitled(named.group(1)).split()) >= 2:  # "Capt. A B, officer, said"
+            return _untitled(named.group(1))
         if appositive and appositive.group(1).split()[0] not in _TITLES:
             return appositive.group(1)
         head = re.sub(r",[^,]{1,90},$", "", head).rstrip()
@@ -109,8 +131,25 @@ def _inverted(tail: str) -> str | None:
         return None
     if m.group("pron"):
         return m.group("pron")
-    words = m.group("name").split()
-    while len(words) > 1 and (words[0] in _TITLES or words[0] in ("of", "U.S.", "U.N.", "U.K.")):
+    role = re.match(rf"\s+(?:{_JOBS})\s+({_NAME})", tail[m.end() :])
+    if role:  # "said American Technology Research analyst Shaw Wu"
+        return role.group(1)
+    return _untitled(m.group("name"))
+
+
+_JOBS = (
+    r"analyst|spokesman|spokeswoman|spokesperson|official|director|chairman|chairwoman|"
+    r"president|professor|economist|lawyer|attorney|researcher|expert|leader|minister|"
+    r"secretary|head|chief|executive|officer|founder|manager|strategist|adviser|advisor|"
+    r"commander|coach|editor|correspondent|representative|member|partner"
+)
+
+
+def _untitled(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and (
+        words[0].rstrip(".") in _TITLES or words[0] in ("of", "U.S.", "U.N.", "U.K.")
+    ):
         words.pop(0)
     return " ".join(words)
 
@@ -128,10 +167,16 @@ def _written(text: str, start: int, end: int, prev_end: int, next_start: int) ->
     first = sentence_spans(after)
     after = after[: first[0][1]] if first else after
     verb = _VERB.search(after)
-    if verb and verb.start() < 80:
+    # '"... world." But it added': a quotation that ends its sentence is not attributed by
+    # the next sentence (but '"...?" she asked' is).
+    new_sentence = re.match(r"[.!?]", text[end - 1 : end]) and re.match(r"\s*[A-Z]", after)
+    if verb and verb.start() < 80 and not (new_sentence and text[end - 1] == "."):
         if re.search(r"[A-Za-z]", after[: verb.start()]):
             return _subject(after[: verb.start()])
         return _inverted(after[verb.end() :])
+    named = re.match(rf",?\s+((?:{_NAME}\s+)?(?:{_TITLE_RE})\s+{_NAME})", after)
+    if named and not new_sentence:  # '"...," Prime Minister Benjamin Netanyahu during ...'
+        return _untitled(named.group(1))
     before = text[prev_end : max(prev_end, start - 1)]
     sentences = sentence_spans(before)
     before = before[sentences[-1][0] :] if sentences else before
@@ -146,9 +191,16 @@ def _written(text: str, start: int, end: int, prev_end: int, next_start: int) ->
     return (m.group(1) or m.group(2)) if m else None
 
 
+_TITLE_RE = (
+    r"President|Prime\s+Minister|Minister|Secretary|Sen\.|Gov\.|Governor|Mayor|Capt\.|"
+    r"Captain|Dr\.|Mr\.|Mrs\.|Ms\.|Chancellor"
+)
+
+
 def attribute(text: str, quotes: Sequence[tuple[int, int]]) -> list[str | None]:
     """Per quotation (``(start, end)`` of its words), the speaker or pronoun the text gives,
-    or None; an unattributed quotation that follows an attributed one closely continues it."""
+    or None; an unattributed quotation that follows an attributed one closely continues it,
+    and one that runs on into an attributed one in the same sentence shares its speaker."""
     out: list[str | None] = []
     for k, (start, end) in enumerate(quotes):
         paragraph = text.rfind("\n", 0, start) + 1
@@ -157,6 +209,11 @@ def attribute(text: str, quotes: Sequence[tuple[int, int]]) -> list[str | None]:
         prev_end = max(paragraph, quotes[k - 1][1] + 1 if k else 0)
         next_start = min(paragraph_end, quotes[k + 1][0] - 1 if k + 1 < len(quotes) else 10**9)
         out.append(_one(text, start, end, prev_end, next_start))
+    for k in range(len(out) - 2, -1, -1):
+        gap = text[quotes[k][1] : quotes[k + 1][0]]
+        ends = re.search(r"[.!?]\W*\s", text[quotes[k][1] - 1 : quotes[k + 1][0]])
+        if out[k] is None and out[k + 1] is not None and "\n" not in gap and len(gap) < 40:
+            out[k] = out[k + 1] if ends is None else None
     for k in range(1, len(out)):
         gap = text[quotes[k - 1][1] : quotes[k][0]]
         if out[k] is None and out[k - 1] is not None and gap.count("\n") <= 2 and len(gap) < 250:
@@ -164,27 +221,30 @@ def attribute(text: str, quotes: Sequence[tuple[int, int]]) -> list[str | None]:
     return out
 
 
-def _last_person(text: str, pos: int) -> str | None:
-    names = [m.group(1) for m in _PERSON.finditer(text, 0, pos)]
-    names = [n for n in names if n.split()[0] not in _TITLES]
-    return names[-1] if names else None
-
-
 def resolve_speakers(
     text: str, quotes: Sequence[tuple[int, int]], answers: Sequence[str | None]
 ) -> list[str | None]:
-    """One speaker per quotation: a name the text gives; else the model's answer (``answers``,
-    one per quotation, None where it gave none) when the article names it; else, for a
-    pronoun, the last person named before the quotation; else None."""
+    """One speaker per quotation: who the text says, with "he", "she" or "I" read as the last
+    person named (as a subject) before the quotation, or the one before that if the model
+    answered so, and a role ("the governor") as the
+    last person named with its title; else the model's answer (``answers``, one per
+    quotation, None where it gave none) when the article names it; else None."""
     said = attribute(text, quotes)
+    mentions = people(text, quoted_regions(text))
     out: list[str | None] = []
     for (start, _), rule, answer in zip(quotes, said, answers, strict=True):
+        if rule is not None and rule.lower() in _PERSONAL:
+            # The nearest subject, unless the model picked the one before it (a gender or
+            # a sense the rule can't see: "Ana Costa and Lars Berg met ... she said").
+            near = referent(mentions, start, among=2)
+            picked = [n for n in near if answer and refers_to(n, answer)]
+            rule = (picked or near or [rule])[0]
+        elif rule is not None:
+            rule = role_holder(mentions, rule, start) or rule
         if rule is not None and rule.lower() not in _PRONOUN:
             out.append(rule)
         elif answer and refers_to(text, answer):
             out.append(answer)
-        elif rule is not None:
-            out.append(_last_person(text, start))
         else:
             out.append(None)
     return out
