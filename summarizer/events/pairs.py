@@ -21,7 +21,10 @@ quantities that agree; the same main event type. Contradictions: counted quantit
 salient lead numbers that disagree; event types that differ, or a lead's main event type
 the other text never names; lead persons absent from the other text, or each lead naming
 a person the other lead does not; weekdays that differ; report dates far apart, other
-years, lead dates more than a week apart. Publication dates *close together* are not a
+years, lead dates more than a week apart. Two interactions a linear score cannot form
+on its own: the same kind of happening with another protagonist (two DUI arrests of two
+players), and another kind of happening among the same people (a deal, then an emergency
+declared by its parties). Publication dates *close together* are not a
 feature: a batch of news is mostly published within days, so closeness says little (in
 ECB+ only one half of each topic has date lines, which made it look decisive).
 
@@ -86,27 +89,31 @@ FEATURES: tuple[str, ...] = (
     "date_far",
     "year_diff",
     "lead_date_far",
+    "same_type_other_person",
+    "other_type_same_people",
 )
 WEIGHTS: tuple[float, ...] = (
-    +6.382,  # cos
-    +2.296,  # lead_cos
-    +2.523,  # name_cov
+    +6.487,  # cos
+    +2.225,  # lead_cos
+    +2.574,  # name_cov
     +0.000,  # word_cov
-    +1.064,  # count_agree
-    -0.479,  # count_conflict
-    +0.092,  # type_same
-    -0.535,  # type_diff
-    -0.218,  # type_absent
-    -0.507,  # actor_conflict
-    -1.201,  # actor_absent
-    -1.288,  # lead_person_diff
-    -1.791,  # number_conflict
-    -1.806,  # weekday_diff
-    -0.026,  # date_far
-    -3.575,  # year_diff
-    -2.586,  # lead_date_far
+    +1.067,  # count_agree
+    -0.546,  # count_conflict
+    +0.200,  # type_same
+    -0.527,  # type_diff
+    -0.152,  # type_absent
+    -0.317,  # actor_conflict
+    -1.054,  # actor_absent
+    -1.186,  # lead_person_diff
+    -1.787,  # number_conflict
+    -1.865,  # weekday_diff
+    -0.027,  # date_far
+    -3.768,  # year_diff
+    -2.551,  # lead_date_far
+    -0.577,  # same_type_other_person
+    -0.169,  # other_type_same_people
 )
-BIAS: float = -1.755  # intercept -2.505 minus the linkage threshold -0.75 (logits)
+BIAS: float = -1.786  # intercept -2.536 minus the linkage threshold -0.75
 SCALE = 0.1
 """Score units per logit unit (0.05 adjudication margin = half a logit)."""
 OFFSET = 0.2
@@ -224,6 +231,17 @@ def _dates(ca: LeadCues, cb: LeadCues) -> tuple[float, float, float, float]:
     return weekday_diff, date_far, year_diff, lead_date_far
 
 
+def _interactions(x: Mapping[str, float]) -> tuple[float, float]:
+    """``same_type_other_person``: the same kind of happening with another protagonist
+    (two arrests of two players); ``other_type_same_people``: the same people in another
+    kind of happening (a deal, then an emergency declared by its parties)."""
+    other_person = max(x["lead_person_diff"], x["actor_absent"], x["actor_conflict"])
+    return (
+        x["type_same"] * other_person,
+        max(x["type_diff"], x["type_absent"]) * (1.0 - other_person),
+    )
+
+
 def _reasons(
     x: Mapping[str, float], conflict: list[str], people: _People, ca: LeadCues, cb: LeadCues
 ) -> list[str]:
@@ -274,6 +292,7 @@ def pair_features(
         _number_conflict(a, b, ca, cb),
         *_dates(ca, cb),
     ]
+    x.extend(_interactions(dict(zip(FEATURES, x, strict=False))))
     if reasons is not None:
         reasons.extend(_reasons(dict(zip(FEATURES, x, strict=True)), conflict, people, ca, cb))
     return x
