@@ -3,6 +3,7 @@
 #   make test   install everything, run lint, types and the whole test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# The ray extra is the scale-out (tests/test_scale_ray.py needs it).
 # llama-cpp-python is compiled on install; a portable build (the native one crashes on some CPUs).
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 
@@ -11,7 +12,7 @@ export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=O
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[local,test]"
+	$(PY) -m pip install --quiet -e ".[local,test,ray]"
 	touch $@
 
 install: $(VENV)/.installed

@@ -29,18 +29,16 @@ from typing import Any
 
 _NUMBERED = re.compile(r"^\[(\d+)\] (.*)$", re.M)
 _DATE = re.compile(r"\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday)\b")
-_CUE = re.compile(r"\b(?:proposed|announced)\b")
 _VOTE = re.compile(r"\bin a vote of (\d+) to \d+")
 
 
 def draft_for(article: str) -> dict[str, Any]:
-    """A valid draft-3 answer for the article block of a prompt (``[n] sentence`` lines):
+    """A valid draft-4 answer for the article block of a prompt (``[n] sentence`` lines):
     every item cites a sentence that supports it, as a good model's answer would.
 
     The event is the first sentence of four words or more (its first two words, "The
     council", the participant; its verb and object the topic; its "on Monday" the date); the
-    first sentence that proposes or announces something is a commitment; the first "in a
-    vote of 31 to 12" a figure. The summary is the event's sentence.
+    first "in a vote of 31 to 12" a figure. The summary is the event's sentence.
     """
     sentences = [(int(n), s) for n, s in _NUMBERED.findall(article)]
     usable = [(n, s) for n, s in sentences if len(s.split()) >= 4] or sentences
@@ -56,7 +54,6 @@ def draft_for(article: str) -> dict[str, Any]:
         ],
         "mentioned": [],
         "topics": [{"label": " ".join(words[2:6]).rstrip(",."), "sentence": number}],
-        "commitments": [],
         "speakers": [],
         "figures": [],
         "summary": first,
@@ -64,17 +61,6 @@ def draft_for(article: str) -> dict[str, Any]:
     if date := _DATE.search(first):
         draft["date_text"] = date.group()
     for n, sentence in sentences:
-        if (cue := _CUE.search(sentence)) and not draft["commitments"]:
-            status = "proposed" if cue.group() == "proposed" else "announced"
-            actor, action = sentence.split()[:2], sentence[cue.end() :].split()[:3]
-            draft["commitments"].append(
-                {
-                    "actor": " ".join(actor),
-                    "action": " ".join(action).rstrip(",."),
-                    "status": status,
-                    "sentence": n,
-                }
-            )
         if (vote := _VOTE.search(sentence)) and not draft["figures"]:
             draft["figures"].append({"what": "votes in favour", "value": vote[1], "sentence": n})
     return draft

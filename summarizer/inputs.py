@@ -30,6 +30,7 @@ from summarizer.types import Article
 
 __all__ = [
     "MAX_ARTICLE_CHARS",
+    "article_from_record",
     "load_articles",
     "read_html_article",
     "read_jsonl",
@@ -172,19 +173,29 @@ def read_jsonl(path: Path) -> Iterator[Article | InputError]:
         except json.JSONDecodeError as exc:
             yield InputError(f"line {number} of {path} is not JSON: {exc.msg}", article_id=where)
             continue
-        if not isinstance(record, dict):
-            yield InputError(f"line {number} of {path} is not a JSON object", article_id=where)
-            continue
-        article_id = str(record.get("id") or where)
         try:
-            yield _checked(Article.model_validate(record))
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-            )
-            yield InputError(f"line {number} of {path}: {problems}", article_id=article_id)
+            yield article_from_record(record, f"line {number} of {path}", where)
         except InputError as exc:
             yield exc
+
+
+def article_from_record(record: object, place: str, where: str) -> Article:
+    """The checked article of one JSON object (or table row); ``place`` says where it was
+    read (for messages) and ``where`` is the error's id when the record has none.
+
+    Raises :class:`~summarizer.errors.InputError` for a record that is not an object, fails
+    the :class:`~summarizer.types.Article` schema, or is empty or too long.
+    """
+    if not isinstance(record, dict):
+        raise InputError(f"{place} is not a JSON object", article_id=where)
+    article_id = str(record.get("id") or where)
+    try:
+        return _checked(Article.model_validate(record))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise InputError(f"{place}: {problems}", article_id=article_id) from None
 
 
 def _expand(path: Path) -> Iterator[Article | InputError]:

@@ -26,6 +26,7 @@ import struct
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -268,7 +269,6 @@ def draft_json(article: Article, **changes: Any) -> str:
         "participants": [],
         "mentioned": [],
         "topics": [{"label": " ".join(topic.split()[:4])[:80], "sentence": topic_number}],
-        "commitments": [],
         "speakers": [],
         "figures": [],
         "summary": first[:600],
@@ -348,11 +348,11 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         fake = self.server.fake
-        behaviour = fake._next()
         try:
             body: Any = json.loads(raw)
         except ValueError:
             body = raw.decode("utf-8", "replace")
+        behaviour = fake.respond(body) if fake.respond is not None else fake._next()
         fake._record(
             Seen(
                 time=time.monotonic(),
@@ -424,6 +424,9 @@ class FakeServer:
     """The client transport a test should use against this server (see ``fake_config``)."""
     requests: list[Seen] = field(default_factory=list)
     unscripted: int = 0
+    respond: Callable[[Any], Behaviour] | None = None
+    """Instead of the script: the behaviour for each request body (e.g. by its article,
+    whatever order concurrent clients send them in)."""
     _queue: deque[Behaviour] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stopping: threading.Event = field(default_factory=threading.Event)

@@ -76,7 +76,6 @@ def test_non_english_article_is_grounded() -> None:
         ],
         "mentioned": [],
         "topics": [{"label": "accord commercial", "sentence": 2}],
-        "commitments": [],
         "speakers": [{"quote": 1, "speaker": "William Ruto"}],
         "figures": [],
         "summary": "Ruto a parlé avec Rubio.",

@@ -22,8 +22,8 @@ REPO = Path(__file__).resolve().parents[1]
 PROMPT_FILES = [
     "adjudicate.v1.system.txt",
     "adjudicate.v1.user.txt",
-    "extract.v2.system.txt",
-    "extract.v2.user.txt",
+    "extract.v3.system.txt",
+    "extract.v3.user.txt",
 ]
 NO_QUOTES = "(none)"
 
@@ -56,14 +56,14 @@ def test_prompts_dir_is_the_checkout_folder() -> None:
     assert sorted(p.name for p in prompts_dir().iterdir()) == PROMPT_FILES
 
 
-def test_extract_v2() -> None:
-    prompt = load_prompt("extract.v2")
+def test_extract_v3() -> None:
+    prompt = load_prompt("extract.v3")
 
     assert isinstance(prompt, Prompt)
-    assert prompt.id == "extract.v2"
+    assert prompt.id == "extract.v3"
     assert prompt.system.strip()
-    assert prompt.system == (prompts_dir() / "extract.v2.system.txt").read_text(encoding="utf-8")
-    assert prompt.user == (prompts_dir() / "extract.v2.user.txt").read_text(encoding="utf-8")
+    assert prompt.system == (prompts_dir() / "extract.v3.system.txt").read_text(encoding="utf-8")
+    assert prompt.user == (prompts_dir() / "extract.v3.user.txt").read_text(encoding="utf-8")
     assert prompt.variables == frozenset({"article", "quotations"})
     assert re.fullmatch(r"[0-9a-f]{16}", prompt.hash)
 
@@ -71,7 +71,7 @@ def test_extract_v2() -> None:
 def test_the_extract_prompt_is_the_one_the_extractor_loads() -> None:
     from summarizer.extract.extractor import EXTRACT_PROMPT
 
-    assert EXTRACT_PROMPT == "extract.v2"
+    assert EXTRACT_PROMPT == "extract.v3"
 
 
 @pytest.mark.parametrize("old", ["extract.v1", "reask.v1"])
@@ -84,7 +84,7 @@ def test_the_prompts_of_the_copying_design_are_gone(old: str) -> None:
 
 
 def test_render_puts_article_verbatim_between_markers() -> None:
-    prompt = load_prompt("extract.v2")
+    prompt = load_prompt("extract.v3")
     text = "[1] KIGALI – Ministers met on Tuesday.\n[2] “We agree,” she said.  Zürich.\r"
     quotations = 'Q1 [2] "We agree,"'
 
@@ -105,7 +105,7 @@ def test_render_puts_article_verbatim_between_markers() -> None:
     ],
 )
 def test_article_text_is_never_substituted(text: str) -> None:
-    prompt = load_prompt("extract.v2")
+    prompt = load_prompt("extract.v3")
 
     rendered = prompt.render_user(article=text, quotations=NO_QUOTES)
 
@@ -115,7 +115,7 @@ def test_article_text_is_never_substituted(text: str) -> None:
 
 
 def test_render_missing_variable_names_it() -> None:
-    prompt = load_prompt("extract.v2")
+    prompt = load_prompt("extract.v3")
 
     with pytest.raises(PromptError) as info:
         prompt.render_user(article="text")
@@ -126,7 +126,7 @@ def test_render_missing_variable_names_it() -> None:
 
 
 def test_render_extra_variable_names_it() -> None:
-    prompt = load_prompt("extract.v2")
+    prompt = load_prompt("extract.v3")
 
     with pytest.raises(PromptError) as info:
         prompt.render_user(article="text", quotations=NO_QUOTES, headline="oops")
@@ -149,20 +149,20 @@ def test_render_wrong_variable_names_both() -> None:
 
 
 def test_hash_is_stable_for_the_same_files(tmp_path: Path) -> None:
-    a = load_prompt("extract.v2", copy_prompts(tmp_path / "a"))
-    b = load_prompt("extract.v2", copy_prompts(tmp_path / "b"))
+    a = load_prompt("extract.v3", copy_prompts(tmp_path / "a"))
+    b = load_prompt("extract.v3", copy_prompts(tmp_path / "b"))
 
-    assert a.hash == b.hash == load_prompt("extract.v2").hash
+    assert a.hash == b.hash == load_prompt("extract.v3").hash
     assert a == b
 
 
 def test_hash_changes_when_the_system_file_changes(tmp_path: Path) -> None:
-    original = load_prompt("extract.v2", copy_prompts(tmp_path / "a"))
+    original = load_prompt("extract.v3", copy_prompts(tmp_path / "a"))
     folder = copy_prompts(tmp_path / "b")
-    system = folder / "extract.v2.system.txt"
+    system = folder / "extract.v3.system.txt"
     system.write_text(system.read_text(encoding="utf-8") + "Be brief.\n", encoding="utf-8")
 
-    edited = load_prompt("extract.v2", folder)
+    edited = load_prompt("extract.v3", folder)
 
     assert edited.system.endswith("Be brief.\n")
     assert edited.user == original.user
@@ -170,13 +170,13 @@ def test_hash_changes_when_the_system_file_changes(tmp_path: Path) -> None:
 
 
 def test_hash_changes_when_the_user_file_changes(tmp_path: Path) -> None:
-    original = load_prompt("extract.v2", copy_prompts(tmp_path / "a"))
+    original = load_prompt("extract.v3", copy_prompts(tmp_path / "a"))
     folder = copy_prompts(tmp_path / "b")
-    (folder / "extract.v2.user.txt").write_text(
+    (folder / "extract.v3.user.txt").write_text(
         "<article>\n${article}\n</article>\n${quotations}\nWrite the brief.\n", encoding="utf-8"
     )
 
-    edited = load_prompt("extract.v2", folder)
+    edited = load_prompt("extract.v3", folder)
 
     assert edited.system == original.system
     assert edited.hash != original.hash
@@ -184,12 +184,12 @@ def test_hash_changes_when_the_user_file_changes(tmp_path: Path) -> None:
 
 
 def test_hash_changes_with_a_one_character_edit(tmp_path: Path) -> None:
-    original = load_prompt("extract.v2", copy_prompts(tmp_path / "a"))
+    original = load_prompt("extract.v3", copy_prompts(tmp_path / "a"))
     folder = copy_prompts(tmp_path / "b")
-    user = folder / "extract.v2.user.txt"
+    user = folder / "extract.v3.user.txt"
     user.write_text(user.read_text(encoding="utf-8").replace(".", "!", 1), encoding="utf-8")
 
-    assert load_prompt("extract.v2", folder).hash != original.hash
+    assert load_prompt("extract.v3", folder).hash != original.hash
 
 
 def test_system_part_with_a_variable_is_an_error(tmp_path: Path) -> None:
@@ -292,7 +292,7 @@ def test_wheel_ships_prompts_and_py_typed(tmp_path: Path) -> None:
 def example_parts() -> tuple[str, str, str, str]:
     """The extract prompt's one-shot example: its article text (numbers stripped), the
     article block and the quotation list as the prompt shows them, and its answer."""
-    system = load_prompt("extract.v2").system
+    system = load_prompt("extract.v3").system
     example = system[system.index("Example.") :]
     block = example[example.index("<article>\n") + 10 : example.index("\n</article>")]
     listed = example[example.index("Quotations:\n") + 12 : example.index("\nthe answer is:")]
@@ -329,7 +329,6 @@ def test_the_extract_prompt_examples_answer_passes_every_check() -> None:
     # The one-shot example teaches the model to cite sentences: its answer must survive
     # every check (nothing dropped), or the model learns the wrong thing.
     from summarizer import Article, Extractor
-    from summarizer.extract.checks import Sentences
     from summarizer.extract.schema import Draft
     from summarizer.testing import ScriptedBackend
 
@@ -338,17 +337,18 @@ def test_the_extract_prompt_examples_answer_passes_every_check() -> None:
     brief = Extractor(backend=ScriptedBackend([raw])).extract_sync(Article(id="ex", text=text))
     assert brief.diagnostics.dropped == []
     assert [p.name for p in brief.participants] == ["Ana Costa", "Lars Berg"]
-    assert len(brief.commitments) == len(answer.commitments) == 2
+    # Commitments are found in the text: "We agreed to share ..." (Costa's words) and
+    # Norway's "would propose a joint quota review".
+    assert [(c.actor, c.status) for c in brief.commitments] == [
+        ("Costa", "agreed"),
+        ("Norway", "proposed"),
+    ]
+    assert "commitments" not in answer.model_dump()
     assert [f.evidence[0].text for f in brief.figures] == ["12 million euros"]
     assert [q.speaker for q in brief.quotes] == ["Costa"]  # the text's "Costa told reporters"
     for span in brief.spans():
         assert text[span.start : span.end] == span.text
 
-    # What the example says is not a commitment fails the commitment check.
-    sentences = Sentences.of(text)
-    for phrase in ("met in Geneva on Friday", "last month's call"):
-        cited = sentences.containing(text.index(phrase))
-        other = raw.replace('"sentence": 3}], "speakers"', f'"sentence": {cited}}}], "speakers"')
-        assert other != raw
-        again = Extractor(backend=ScriptedBackend([other])).extract_sync(Article(id="x", text=text))
-        assert [d.reason for d in again.diagnostics.dropped] == ["not_a_commitment"]
+    # The meeting itself, the thanks and the earlier call are not commitments.
+    for phrase in ("met in Geneva on Friday", "thanked Costa", "last month's call"):
+        assert not any(phrase in c.evidence[0].text for c in brief.commitments)

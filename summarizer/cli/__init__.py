@@ -55,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see the module docstring)."""
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "run" and args.engine == "ray":
+            from summarizer.cli.engine import run_ray
+
+            return run_ray(args)
         if args.command in ("extract", "run"):
             return extract(args)
         if args.command == "report":

@@ -30,6 +30,7 @@ __all__ = [
     "EXIT_FAILURES",
     "EXIT_OK",
     "EXIT_USAGE",
+    "backend_config",
     "extract",
     "local",
     "report",
@@ -39,7 +40,9 @@ EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_BACKEND = 0, 1, 2, 3
 
 
 @contextlib.contextmanager
-def _backend_config(args: argparse.Namespace) -> Iterator[LLMConfig]:
+def backend_config(args: argparse.Namespace) -> Iterator[LLMConfig]:
+    """The backend the arguments (and the environment) name; ``--local`` starts the
+    embedded model's server for the duration."""
     env = os.environ
     remote = (
         args.base_url or args.model or env.get("SUMMARIZER_MODEL") or env.get("OPENAI_BASE_URL")
@@ -104,7 +107,7 @@ def _summarize(args: argparse.Namespace, articles: Sequence[Article]) -> RunResu
     """The run over the backend the arguments name (not even set up without articles)."""
     if not articles:
         return RunResult(briefs=[], events=[])
-    with _backend_config(args) as config:
+    with backend_config(args) as config:
         limits = {k: v for k, v in (("rpm", args.rpm), ("tpm", args.tpm)) if v is not None}
         config = config.replace(**limits) if limits else config
         cache = None if args.no_cache else Cache.from_env(os.environ)

@@ -80,6 +80,7 @@ def _add_run_options(parser: argparse.ArgumentParser, *, html: bool) -> None:
             help="let the model decide the grouping and naming cases the rules leave open "
             "(a few small calls; each decision is recorded in events.json)",
         )
+        _add_ray_options(parser)
     parser.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="output directory (created)"
     )
@@ -100,6 +101,22 @@ def _add_run_options(parser: argparse.ArgumentParser, *, html: bool) -> None:
     )
     _add_output_options(parser, html=html)
     _add_backend_options(parser)
+
+
+def _add_ray_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "scale-out (pip install 'summarizer[ray]')",
+        "--engine ray runs on Ray Data: INPUT is .jsonl files or Parquet; DIR gets results/ "
+        "(every run's rows: a rerun calls only for articles without a brief), briefs/, "
+        "events/ and failures.jsonl; --concurrency is per actor; --base-url may list "
+        "several servers, comma-separated; --rpm/--tpm are shared by the actors.",
+    )
+    group.add_argument("--engine", choices=("local", "ray"), default="local")
+    group.add_argument(
+        "--address", help="the Ray cluster to join ('auto': the one on this machine)"
+    )
+    group.add_argument("--actors", type=int, default=2, metavar="N", help="LLM actors (2)")
+    group.add_argument("--format", choices=("parquet", "jsonl"), default="parquet")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,6 +19,7 @@ Event ids are ``evt-<first article id>`` and stay stable as records grow.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -166,6 +167,7 @@ class EventIndex:
         self._postings: dict[str, list[int]] = {}
         self._records: dict[str, EventRecord] = {}
         self._decisions: dict[str, list[Adjudication]] = {}
+        self._closed: set[int] = set()
 
     @property
     def records(self) -> list[EventRecord]:
@@ -252,6 +254,24 @@ class EventIndex:
 
     def to_json(self) -> list[dict[str, Any]]:
         return events_json(self.records)
+
+    def close(self, before: dt.date) -> list[EventRecord]:
+        """Close the events whose latest article was published before ``before``: they
+        leave the index (no later brief joins them) and are returned. An event with an
+        undated article stays open."""
+        closed = []
+        for event_id, members in list(self._members.items()):
+            dates = [self._docs[i].published for i in members]
+            if all(d is not None and d < before for d in dates):
+                closed.append(self._records.pop(event_id))
+                del self._members[event_id]
+                self._decisions.pop(event_id, None)
+                for i in members:
+                    self._closed.add(i)
+        if closed:
+            for key, posting in list(self._postings.items()):
+                self._postings[key] = [i for i in posting if i not in self._closed]
+        return sorted(closed, key=lambda r: r.id)
 
 
 def _diff(old: EventRecord, new: EventRecord) -> list[str]:

@@ -2,9 +2,8 @@
 
 Method
 ------
-Each document becomes a :class:`~summarizer.events.features.DocFeatures` (its TF-IDF
-vector, lead cues, publication date and, with a brief, the brief's participants, topics,
-date and place: see :mod:`summarizer.events.features`).
+Each document becomes a :class:`~summarizer.events.features.DocFeatures` (its TF-IDF vector,
+lead cues, publication date and, with a brief, its participants, topics, date and place).
 
 A pair score starts from the cosine and adds ``lead_weight * (coverage - 0.5)``, where
 coverage is the idf-weighted share of each lead's names that the other text mentions (the
@@ -14,8 +13,8 @@ dates or weekdays that differ, different event types, disjoint participants, con
 places. Publication dates further apart than ``date_window_days`` forbid a link outright.
 
 **Blocking** avoids the quadratic pass: each document is indexed under its
-:func:`~summarizer.events.features.blocking_keys` (rarest terms, lead names, participant
-keys); posting lists longer than ``max_postings`` are ignored and each document keeps its
+:func:`~summarizer.events.features.blocking_keys` (rarest terms, lead names, participant keys);
+posting lists longer than ``max_postings`` are ignored and each document keeps its
 ``max_candidates`` best candidates by number of shared keys. Only those pairs are scored.
 
 ``GroupConfig(scorer="learned")`` replaces the text part of this hand-tuned score (cosine,
@@ -63,12 +62,12 @@ __all__ = [
     "candidate_pairs",
     "extract_features",
     "group_documents",
+    "link_documents",
     "near_threshold",
     "resolve_weekday",
     "score_pair",
 ]
-# DocFeatures, TfidfCorpus, blocking_keys, extract_features and resolve_weekday live in
-# summarizer.events.features; they stay importable from here, where 0.1 had them.
+# DocFeatures, TfidfCorpus, ... live in events.features; importable here, where 0.1 had them.
 
 
 @dataclass(frozen=True)
@@ -360,9 +359,22 @@ def group_documents(
     corpus = TfidfCorpus()
     for doc in docs:
         corpus.add(doc)
+    pairs = candidate_pairs(docs, corpus, config)
+    return link_documents(docs, corpus, pairs, config, adjudicator, describe)
+
+
+def link_documents(
+    docs: Sequence[DocFeatures],
+    corpus: TfidfCorpus,
+    pairs: Iterable[tuple[int, int]],
+    config: GroupConfig,
+    adjudicator: Adjudicator | None = None,
+    describe: Mapping[int, str] | None = None,
+) -> Grouping:
+    """:func:`group_documents`' linkage of ``pairs`` of ``docs``; ``corpus`` may hold more."""
     scorer = _Scorer(docs, corpus, config)
     edges = []
-    for i, j in candidate_pairs(docs, corpus, config):
+    for i, j in pairs:
         s = scorer(i, j)
         if not s.forbidden and s.value >= config.threshold - config.adjudicate_margin:
             edges.append((-s.value, i, j))

@@ -17,8 +17,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from summarizer.extract.checks import Checks, quotations, states_value
+from summarizer.extract.commitments import stated_commitments
 from summarizer.extract.dates import date_in, resolve_date
 from summarizer.extract.numbers import find_figures
+from summarizer.extract.people import referent
 from summarizer.extract.schema import Draft
 from summarizer.extract.speakers import resolve_speakers
 from summarizer.text import split_sentences, word_key
@@ -130,20 +132,26 @@ def _topics(draft: Draft, c: Checks) -> list[Topic]:
     return _dedupe(out, lambda t: word_key(t.label))
 
 
-def _commitments(draft: Draft, c: Checks) -> list[Commitment]:
+def _commitments(c: Checks, quotes: list[Quote]) -> list[Commitment]:
+    """The commitments the text states with an explicit verb (:mod:`.commitments`). Inside
+    a quotation the actor is its speaker; "he" or "she" is the last person named."""
     out = []
-    for item in draft.commitments:
-        span = c.commitment(f"{item.actor}: {item.action}", item.sentence)
-        if span is not None:
-            out.append(
-                Commitment(
-                    actor=_tidy(item.actor),
-                    action=item.action,
-                    status=item.status,
-                    evidence=[span],
-                )
+    for s in stated_commitments(c.text, c.sentences.spans):
+        actor = s.actor
+        speaker = [q.speaker for q in quotes if q.evidence[0].start <= s.cue[0] < q.evidence[0].end]
+        if speaker and speaker[0]:
+            actor = speaker[0]
+        elif actor.lower() in ("he", "she", ""):
+            actor = (referent(c.people, s.cue[0]) or [actor])[0]
+        out.append(
+            Commitment(
+                actor=actor,
+                action=s.action,
+                status=s.status,
+                evidence=[c.clause(s.sentence, s.cue)],
             )
-    return _dedupe(out, lambda x: (x.evidence[0].start, word_key(x.action)))
+        )
+    return out
 
 
 def _quotes(article: Article, draft: Draft, c: Checks) -> list[Quote]:
@@ -195,6 +203,7 @@ def assemble(article: Article, draft: Draft, meta: BriefMeta) -> Brief:
     c = Checks.of(article.text)
     event = _event(article, draft, c)
     participants = _participants(draft, c)
+    quotes = _quotes(article, draft, c)
     brief = Brief(
         article_id=article.id,
         summary=_summary(draft, c, event),
@@ -202,8 +211,8 @@ def assemble(article: Article, draft: Draft, meta: BriefMeta) -> Brief:
         participants=participants,
         mentioned=_mentioned(draft, c, {word_key(p.name) for p in participants}),
         topics=_topics(draft, c),
-        commitments=_commitments(draft, c),
-        quotes=_quotes(article, draft, c),
+        commitments=_commitments(c, quotes),
+        quotes=quotes,
         figures=_figures(article, draft, c),
         meta=meta,
     )

@@ -6,9 +6,8 @@ evidence. Each kind has its own deterministic check:
 
 - a participant, a mention: the name must be in the cited sentence, else anywhere in the
   text; the evidence is the name as written (``misattributed``/``not_found`` otherwise);
-- a commitment: the cited sentence must state a future act or a call for one (a modal, a
-  pledge, an agreement, a proposal, a call, an announcement; ``not_a_commitment``); the
-  evidence is the clause that states it;
+- a commitment is found in the text, not by the model
+  (:mod:`~summarizer.extract.commitments`); its evidence is the clause with its verb;
 - a figure: the cited sentence, else another, must state the value (``unsupported``); the
   evidence is the number with its noun; a value without a number is ``not_a_number``;
 - a quotation: found in the text between quotation marks (:func:`quotations`), never
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from summarizer.extract.ground import Aligner, refers_to
+from summarizer.extract.people import Mention, people
 from summarizer.text import SourceWords, sentence_spans
 from summarizer.types import DroppedItem, DropReason, Span
 
@@ -147,18 +147,6 @@ _TITLE_WORDS = frozenset(
         "and",
     ]
 )
-_COMMITMENT = re.compile(
-    r"\b(?:will|would|shall|won['’]t|must|should|going to|needs? to|to be held|"
-    r"(?:plan(?:s|ned|ning)?|intend(?:s|ed|ing)?|aim(?:s|ed|ing)?|seek(?:s|ing)?|"
-    r"decide[sd]?|resolve[sd]?|offer(?:s|ed|ing)?|commit(?:s|ted|ting)?) to|"
-    r"(?:agreement|deal|commitment|plan|pledge|promise|call) to|"
-    r"vow(?:s|ed)?|pledg(?:e|es|ed|ing)|promis(?:e|es|ed)|agree(?:s|d|ing)?|"
-    r"propos(?:e|es|ed|al|ing)|suggest(?:s|ed|ing)?|urg(?:e|es|ed|ing)|"
-    r"call(?:s|ed|ing)? (?:on|for|upon)|demand(?:s|ed|ing)?|request(?:s|ed|ing)?|"
-    r"scheduled (?:for|to)|"
-    r"ask(?:s|ed)? (?:\w+ ){1,3}to|announc(?:e|es|ed|ing)(?! on| in| via| through))\b",
-    re.I,
-)
 _CLAUSE_BREAK = re.compile(
     r"\s*(?:;\s*|:\s+|\s[—–]\s+|,\s+(?=(?:but|and|while|whereas|although)\s))"
 )
@@ -199,6 +187,16 @@ class Checks:
         """The article's words and numbers, for checking prose the model wrote."""
         return SourceWords([self.text])
 
+    @cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        """The article's ranges between quotation marks."""
+        return quoted_regions(self.text)
+
+    @cached_property
+    def people(self) -> list[Mention]:
+        """The people the article names outside quotation marks (:mod:`.people`)."""
+        return people(self.text, self.quoted)
+
     def span(self, start: int, end: int) -> Span:
         return Span(start=start, end=end, text=self.text[start:end])
 
@@ -223,17 +221,11 @@ class Checks:
         self.drop(kind, name, "", reason)
         return None
 
-    def commitment(self, label: str, number: int) -> Span | None:
-        """The clause of the cited sentence that states a future act or a call for one."""
-        cited = self.sentences.get(number)
-        if cited is None:
-            self.drop("commitment", label, "", "not_found")
-            return None
-        start, end = cited
-        if not _COMMITMENT.search(self.text, start, end):
-            self.drop("commitment", label, self.text[start:end], "not_a_commitment")
-            return None
-        return self.span(*_clause(self.text, start, end))
+    def clause(self, number: int, cue: tuple[int, int]) -> Span:
+        """The clause of sentence ``number`` around the words at ``cue`` (a commitment's
+        verb: see :func:`~summarizer.extract.commitments.stated_commitments`)."""
+        start, end = self.sentences.spans[number - 1]
+        return self.span(*_clause(self.text, start, end, cue))
 
     def figure(self, label: str, value: str, number: int) -> Span | None:
         """The number with its noun, in the cited sentence or else the first that states it."""
@@ -297,20 +289,25 @@ def _plain(text: str) -> str:
     )
 
 
-def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause of the sentence ``text[start:end]`` with its first commitment word."""
-    cue = _COMMITMENT.search(text, start, end)
-    assert cue is not None
+def _clause(text: str, start: int, end: int, cue: tuple[int, int]) -> tuple[int, int]:
+    """The clause of the sentence ``text[start:end]`` that holds the words at ``cue``."""
     begin, finish = start, end
     for brk in _CLAUSE_BREAK.finditer(text, start, end):
-        if brk.end() <= cue.start():
+        if brk.end() <= cue[0]:
             begin = brk.end()
-        elif brk.start() >= cue.end():
+        elif brk.start() >= cue[1]:
             finish = brk.start()
             break
+    # "Berg thanked Costa and said Norway would propose ...": what was said is the clause.
+    said = list(_SAID.finditer(text, begin, cue[0]))
+    if said and len(text[said[-1].end() : finish].split()) >= 4:
+        begin = said[-1].end()
     if len(text[begin:finish].split()) < 4:
         return start, end
     return begin, finish
+
+
+_SAID = re.compile(r"\b(?:said|says|added|told \w+)(?: that)?\s+")
 
 
 def _figure_phrase(text: str, start: int, end: int, value: str) -> tuple[int, int]:

@@ -60,7 +60,7 @@ __all__ = [
     "prompt_article",
 ]
 
-EXTRACT_PROMPT = "extract.v2"
+EXTRACT_PROMPT = "extract.v3"
 RUNAWAY_PENALTY = 0.4
 _QUOTE_WORDS = 10  # a quotation is shown to the model by its first words
 _T = TypeVar("_T")

@@ -4,9 +4,10 @@ the time on a small local model.
 The article reaches the model as numbered sentences, and every item cites the number of
 a sentence instead of copying words out: evidence is exact by construction, and the
 checks (:mod:`summarizer.extract.checks`) narrow it to the phrase (the name, the number
-with its noun, the clause with the commitment). Quotations are found in the text
-without the model; it is asked only who said each one. List and string lengths are
-bounded in the schema, so a grammar-constrained server cannot repeat itself forever.
+with its noun). Quotations and commitments are found in the text without the model
+(:mod:`summarizer.extract.commitments`); it is asked only who said each quotation. List
+and string lengths are bounded in the schema, so a grammar-constrained server cannot
+repeat itself forever.
 
 These are wire types, not the library's data types (see :mod:`summarizer.types`).
 Changing them changes :data:`SCHEMA_VERSION`, which goes into cache keys and outputs.
@@ -14,13 +15,13 @@ Changing them changes :data:`SCHEMA_VERSION`, which goes into cache keys and out
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["SCHEMA_VERSION", "Draft"]
 
-SCHEMA_VERSION = "draft-3"
+SCHEMA_VERSION = "draft-4"
 
 Sentence = Annotated[int, Field(ge=1, le=999, description="a sentence number")]
 Name = Annotated[str, Field(max_length=120)]
@@ -48,13 +49,6 @@ class DTopic(_Wire):
     sentence: Sentence
 
 
-class DCommitment(_Wire):
-    actor: Name
-    action: str = Field(max_length=160)
-    status: Literal["promised", "agreed", "proposed", "urged", "announced"]
-    sentence: Sentence
-
-
 class DSpeaker(_Wire):
     quote: int = Field(ge=1, le=99, description="the quotation's number, Q1 = 1")
     speaker: Name | None
@@ -78,7 +72,6 @@ class Draft(_Wire):
     participants: list[DParticipant] = Field(max_length=6)
     mentioned: list[DMention] = Field(max_length=4)
     topics: list[DTopic] = Field(max_length=4)
-    commitments: list[DCommitment] = Field(max_length=4)
     speakers: list[DSpeaker] = Field(max_length=8)
     figures: list[DFigure] = Field(max_length=5)
     summary: str = Field(max_length=600, description="2 or 3 sentences")
