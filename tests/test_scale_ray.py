@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from summarizer import Article, EventIndex, LLMConfig, consolidate
+from summarizer import Article, EventIndex, Extractor, LLMConfig, consolidate
 from summarizer.cli import main
 from summarizer.errors import BackendError
 from summarizer.scale import (
@@ -35,7 +35,7 @@ from summarizer.scale.rows import brief_row, result_of_row
 from summarizer.scale.session import quiet_data_context
 from summarizer.types import Brief
 
-from .conftest import REPO, SEEDS, seed
+from .conftest import CASSETTES, REPO, SEEDS, seed
 from .fakeserver import KEY, Behaviour, FakeServer, answer_article, article_of, fake_config, status
 
 ray = pytest.importorskip("ray", reason="never skipped in CI: make installs the ray extra")
@@ -215,17 +215,26 @@ def _partition(records: Any) -> list[list[str]]:
     return sorted(sorted(r.articles) for r in records)
 
 
-def test_the_seeds_partition_equals_consolidate(ray_cluster: None) -> None:
-    # Briefs made offline (the fake server's grounded answer for each seed article; the
-    # cassettes replay only the prompt version they were recorded with).
+@pytest.mark.vcr(
+    *[str(CASSETTES / "extract" / f"{p.stem}.yaml") for p in SEEDS], record_mode="none"
+)
+def test_the_seeds_partition_equals_consolidate(ray_cluster: None, model_config: LLMConfig) -> None:
+    # The embedded model's briefs of the seeds, replayed from the cassettes.
     articles = [seed(p.stem[:3]) for p in SEEDS]
-    briefs = [summarize_offline(a) for a in articles]
+    extractor = Extractor(model_config)
+    briefs = [extractor.extract_sync(a) for a in articles]
     by_id = {a.id: a for a in articles}
     ds = ray.data.from_items([brief_row(by_id[b.article_id], b) for b in briefs])
     events = event_records(consolidate_dataset(ds))
     local = consolidate(briefs, articles)
     assert _partition(events) == _partition(local)
     assert [e.model_dump() for e in events] == [e.model_dump() for e in local]
+    assert [sorted(a[:3] for a in part) for part in _partition(events)] == [
+        ["000", "002"],
+        ["001"],
+        ["003"],
+        ["004"],
+    ]
 
 
 def test_a_synthetic_10k_partition_equals_consolidate(ray_cluster: None) -> None:
