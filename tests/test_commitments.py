@@ -3,7 +3,7 @@ how a brief reports them."""
 
 from __future__ import annotations
 
-from summarizer import Article
+from summarizer import Article, Extractor
 from summarizer.extract.commitments import stated_commitments
 from summarizer.testing import ScriptedBackend
 from summarizer.text import sentence_spans
@@ -51,8 +51,6 @@ def brief_of(text: str) -> list[tuple[str, str, str]]:
         ' "mentioned": [], "topics": [], "speakers": [], "figures": [], "summary": "Talks."}'
     )
     backend = ScriptedBackend([answer])
-    from summarizer import Extractor
-
     brief = Extractor(backend=backend).extract_sync(Article(id="a", text=text))
     for c in brief.commitments:
         (span,) = c.evidence

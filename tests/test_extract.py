@@ -302,7 +302,6 @@ def test_text_figures_complement_the_models_own() -> None:
         participants=[],
         mentioned=[],
         topics=[],
-        commitments=[],
         speakers=[],
         date_text=None,
         place=None,
@@ -678,7 +677,6 @@ def test_without_a_date_from_the_model_the_event_sentence_gives_it() -> None:
         participants=[],
         mentioned=[],
         topics=[],
-        commitments=[],
         speakers=[],
         date_text=None,
         place="Mannheim, Germany",  # not in the text: dropped

@@ -160,7 +160,7 @@ def _quotes(article: Article, draft: Draft, c: Checks) -> list[Quote]:
     for s in draft.speakers:
         if 1 <= s.quote <= len(found) and s.speaker:
             answers[s.quote - 1] = _tidy(s.speaker)
-    speakers = resolve_speakers(article.text, found, answers)
+    speakers = resolve_speakers(article.text, found, answers, c.people)
     return [
         Quote(speaker=speaker, text=article.text[start:end], evidence=[c.span(start, end)])
         for (start, end), speaker in zip(found, speakers, strict=True)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from summarizer.extract.checks import quoted_regions
 from summarizer.extract.ground import refers_to
-from summarizer.extract.people import people, referent, role_holder
+from summarizer.extract.people import Mention, people, referent, role_holder
 from summarizer.text import sentence_spans
 
 __all__ = ["attribute", "resolve_speakers"]
@@ -222,15 +222,19 @@ def attribute(text: str, quotes: Sequence[tuple[int, int]]) -> list[str | None]:
 
 
 def resolve_speakers(
-    text: str, quotes: Sequence[tuple[int, int]], answers: Sequence[str | None]
+    text: str,
+    quotes: Sequence[tuple[int, int]],
+    answers: Sequence[str | None],
+    mentions: Sequence[Mention] | None = None,
 ) -> list[str | None]:
     """One speaker per quotation: who the text says, with "he", "she" or "I" read as the last
     person named (as a subject) before the quotation, or the one before that if the model
-    answered so, and a role ("the governor") as the
-    last person named with its title; else the model's answer (``answers``, one per
-    quotation, None where it gave none) when the article names it; else None."""
+    answered so, and a role ("the governor") as the last person named with its title; else
+    the model's answer (``answers``, one per quotation, None where it gave none) when the
+    article names it; else None. ``mentions``: the text's :func:`people`, if already found."""
     said = attribute(text, quotes)
-    mentions = people(text, quoted_regions(text))
+    if mentions is None:
+        mentions = people(text, quoted_regions(text))
     out: list[str | None] = []
     for (start, _), rule, answer in zip(quotes, said, answers, strict=True):
         if rule is not None and rule.lower() in _PERSONAL:
