@@ -17,7 +17,7 @@ from summarizer.events.datelines import date_from_byline, lead_sentences
 from summarizer.events.features import TfidfCorpus, extract_features
 from summarizer.events.group import GroupConfig, score_pair
 from summarizer.extract.dates import resolve_date
-from summarizer.types import Article, Brief, EventInfo, Participant, Span
+from summarizer.types import Article, Brief, EventInfo, Figure, Participant, Span
 
 from .test_merge import META
 
@@ -201,3 +201,82 @@ def test_learned_scorer_keeps_seed_calls_apart_in_batch_and_incrementally(publis
         index.add(b, articles[b.article_id[:3]])
     incremental = sorted(sorted(a[:3] for a in r.articles) for r in index.records)
     assert batch == incremental == [["000", "002"], ["001"], ["003"], ["004"]]
+
+
+def test_what_kind_reads_the_head_of_what():
+    assert pairs_kind("telephone conversation between the two presidents") == "call"
+    assert pairs_kind("President Ruto's telephone conversation with the secretary") == "call"
+    # the quake is what the supplies are for, not what happened
+    assert pairs_kind("rescue workers distribute supplies to survivors of earthquake") is None
+    assert pairs_kind("earthquake in southern Iran") == "quake"
+
+
+def pairs_kind(what: str) -> str | None:
+    from summarizer.events.cues import what_kind
+
+    return what_kind(what)
+
+
+CALL = (
+    "President Amara Okafor held a telephone conversation with Foreign Minister Jonas "
+    "Lindqvist {when}, focusing on trade and regional security.\n"
+    "The two leaders agreed to keep talking. Okafor thanked Lindqvist for his support."
+)
+
+
+def dated_pair(
+    whats: tuple[str, str], whens: tuple[str, str], published: dt.date
+) -> tuple[list[Article], list[Brief]]:
+    arts = [
+        Article(id=f"call-{k}", text=CALL.format(when=when), published=published)
+        for k, when in enumerate(whens)
+    ]
+    people = ["Amara Okafor", "Jonas Lindqvist"]
+    return arts, [
+        brief(a, what, when, people) for a, what, when in zip(arts, whats, whens, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("scorer", SCORERS)
+@pytest.mark.parametrize(
+    ("whats", "whens", "penalty", "forbidden"),
+    [
+        # the same kind of happening: a day apart costs date_penalty, more forbids
+        (("phone call with Lindqvist",) * 2, ("on Monday", "on Tuesday"), 0.25, False),
+        (("phone call with Lindqvist",) * 2, ("on Monday", "on Thursday"), 0.0, True),
+        # a follow-up of another kind: what a neighbouring weekday costs, up to a week
+        (
+            ("phone call with Lindqvist", "aides prepare a visit"),
+            ("on Monday", "on Thursday"),
+            0.025,
+            False,
+        ),
+        (
+            ("phone call with Lindqvist", "aides prepare a visit"),
+            ("on Monday, May 4, 2026", "on Tuesday, May 12, 2026"),
+            0.0,
+            True,
+        ),
+    ],
+)
+def test_brief_dates_weigh_by_the_kind_of_happening(scorer, whats, whens, penalty, forbidden):
+    arts, briefs = dated_pair(whats, whens, dt.date(2026, 5, 15))
+    docs = [extract_features(a.id, a, b) for a, b in zip(arts, briefs, strict=True)]
+    assert docs[0].date_from_brief and docs[1].date_from_brief
+    got, reason, veto = pairs.brief_dates(docs[0], docs[1], GroupConfig(scorer=scorer))
+    assert (got, veto) == (pytest.approx(penalty), forbidden), reason
+    assert "dates" in str(reason) or "weekdays" in str(reason)
+
+
+def test_brief_figures_do_not_become_lead_counts():
+    """A brief's figures are the text's own numbers: taken as the lead's, they made most
+    pairs disagree on counts (#13)."""
+    arts, briefs = dated_pair(("phone call",) * 2, ("on Monday",) * 2, dt.date(2026, 5, 15))
+    text = arts[0].text + "\nThe ministry counted 40 trucks at the border."
+    art = Article(id="call-0", text=text, published=arts[0].published)
+    fig = briefs[0].model_copy(
+        update={"figures": [Figure(value="40", what="trucks", evidence=[span(text, "40 trucks")])]}
+    )
+    with_brief, text_only = extract_features(art.id, art, fig), extract_features(art.id, art, None)
+    assert with_brief.lead_counts == text_only.lead_counts
+    assert with_brief.counts == text_only.counts

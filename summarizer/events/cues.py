@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from summarizer.events.features import TfidfCorpus
     from summarizer.types import Brief
 
-__all__ = ["LazyCues", "LeadCues", "lead_cues"]
+__all__ = ["LazyCues", "LeadCues", "lead_cues", "what_kind"]
 
 # Event types: the word naming what happened, by class. General news vocabulary; the
 # classes keep apart the steps a story goes through (arrest, charge, plea, trial, verdict,
@@ -105,6 +105,19 @@ _TYPE_WORDS: tuple[tuple[str, str], ...] = (
 )
 # matched against lower-cased text (the same as re.I for these words, and much faster)
 _TYPES = tuple((kind, re.compile(rf"\b(?:{words})\b")) for kind, words in _TYPE_WORDS)
+_HEAD_END = re.compile(
+    r"\b(?:of|with|between|to|in|on|at|for|from|by|against|over|after|about|as|and)\b"
+)
+
+
+def what_kind(what: str) -> str | None:
+    """The kind of happening the head of a brief's ``what`` names (its words before the
+    first preposition or "and"): "telephone conversation between A and B" -> "call";
+    "rescue workers distribute supplies to survivors of earthquake" -> None (the quake is
+    its background, not its head)."""
+    head = _HEAD_END.split(what.lower(), 1)[0]
+    hits = sorted((m.start(), kind) for kind, rx in _TYPES for m in [rx.search(head)] if m)
+    return hits[0][1] if hits else None
 
 
 @dataclass(frozen=True)

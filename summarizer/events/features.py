@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer.events.cues import LazyCues
+from summarizer.events.cues import LazyCues, what_kind
 from summarizer.events.datelines import date_from_byline
 from summarizer.events.entities import canonical_key
 from summarizer.events.names import counted_quantities, person_surnames, proper_names
@@ -90,6 +90,7 @@ class DocFeatures:
     participants: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
     place: str | None = None
+    kind: str | None = None  # the kind of happening the brief's ``what`` names (cues.what_kind)
     cues: LazyCues | None = None  # the learned scorer's lead cues (computed on demand)
 
 
@@ -109,6 +110,7 @@ def extract_features(doc_id: str, article: Article | None, brief: Brief | None) 
     topics: frozenset[str] = frozenset()
     event_date: dt.date | None = None
     place: str | None = None
+    kind: str | None = None
     date_from_brief = False
     if brief is not None:
         words += tokenize(" ".join([brief.summary, brief.event.what]))
@@ -123,10 +125,9 @@ def extract_features(doc_id: str, article: Article | None, brief: Brief | None) 
         weekday = brief_weekday if brief_weekday is not None else weekday
         event_date = brief.event.date if dated else None
         place = brief.event.place.lower() if brief.event.place else None
-        for fig in brief.figures:
-            pairs, _ = counted_quantities(f"{fig.value} {fig.what}")
-            lead_counts |= pairs
-            text_counts |= pairs
+        kind = what_kind(brief.event.what)
+        # The brief's figures are not added to the counts: they are the text's own numbers
+        # (read off it), and taken as the lead's they made most pairs "disagree" (#13).
     if event_date is None and weekday is not None and published is not None:
         event_date = resolve_weekday(weekday, published)
     counts = Counter(words)
@@ -149,6 +150,7 @@ def extract_features(doc_id: str, article: Article | None, brief: Brief | None) 
         participants=participants,
         topics=topics,
         place=place,
+        kind=kind,
         cues=LazyCues(title, text, published, brief),
     )
 

@@ -8,9 +8,10 @@ lead cues, publication date and, with a brief, its participants, topics, date an
 A pair score starts from the cosine and adds ``lead_weight * (coverage - 0.5)``, where
 coverage is the idf-weighted share of each lead's names that the other text mentions (the
 smaller of the two directions), plus brief agreement (participants, topics). Penalties are
-subtracted for contradictions: counted quantities that differ for the same noun, event
-dates or weekdays that differ, different event types, disjoint participants, conflicting
-places. Publication dates further apart than ``date_window_days`` forbid a link outright.
+subtracted for contradictions: counted quantities that differ for the same noun, dates or
+weekdays that differ (two briefs' dates: :func:`~summarizer.events.pairs.brief_dates`),
+different event types, disjoint participants, conflicting places. Publication dates
+further apart than ``date_window_days`` forbid a link outright.
 
 **Blocking** avoids the quadratic pass: each document is indexed under its
 :func:`~summarizer.events.features.blocking_keys` (rarest terms, lead names, participant keys);
@@ -85,14 +86,14 @@ class GroupConfig:
     topic_weight: float = 0.1
     place_penalty: float = 0.05
     date_window_days: int = 30
+    brief_date_veto_days: int = 7
     block_terms: int = 12
     max_postings: int = 200
     max_candidates: int = 20
     min_shared_keys: int = 2
     max_link_pairs: int = 64
     adjudicate_margin: float = 0.05
-    # "learned" scores pairs with summarizer.events.pairs (weights fitted on ECB+ by
-    # benchmarks/bench_grouping.py); "rules" with the hand-tuned terms of score_pair.
+    # "learned": summarizer.events.pairs (fitted on ECB+); "rules": the terms of score_pair
     scorer: Literal["learned", "rules"] = "rules"
 
 
@@ -140,25 +141,23 @@ def _date_disagreement(
 ) -> tuple[float, str | None, bool]:
     """``(penalty, reason, forbidden)`` for the dates of ``a`` and ``b``.
 
-    A brief's event date describes the event itself; a lead's first weekday may belong to a
-    follow-up ("rescuers handed out tents Monday" after a Sunday quake), so it weighs less
-    and a neighbouring day costs little.
+    Two briefs' event dates: :func:`~summarizer.events.pairs.brief_dates`. A lead's first
+    weekday may belong to a follow-up ("rescuers handed out tents Monday" after a Sunday
+    quake), so it weighs ``weekday_penalty`` and a neighbouring day a quarter of that.
     """
     pa, pb = a.published, b.published
     if pa and pb and abs((pa - pb).days) > config.date_window_days:
         return 0.0, "published too far apart", True
+    if a.date_from_brief and b.date_from_brief:
+        return brief_dates(a, b, config)
     da, db = a.event_date, b.event_date
-    both_briefs = a.date_from_brief and b.date_from_brief
-    penalty = config.date_penalty if both_briefs else config.weekday_penalty
     if da and db and da != db:
-        if both_briefs and abs((da - db).days) > 1:
-            return 0.0, f"event dates {da} vs {db}", True
         near = abs((da - db).days) <= 1
-        return (penalty / 4 if near and not both_briefs else penalty), f"dates {da} vs {db}", False
+        return config.weekday_penalty / (4 if near else 1), f"dates {da} vs {db}", False
     if a.weekday is not None and b.weekday is not None and a.weekday != b.weekday:
         near = (a.weekday - b.weekday) % 7 in (1, 6)
         reason = f"weekdays {WEEKDAYS[a.weekday]} vs {WEEKDAYS[b.weekday]}"
-        return (penalty / 4 if near and not both_briefs else penalty), reason, False
+        return config.weekday_penalty / (4 if near else 1), reason, False
     return 0.0, None, False
 
 
@@ -215,7 +214,8 @@ def _learned_score(
     pa, pb = a.published, b.published
     if pa and pb and abs((pa - pb).days) > config.date_window_days:
         return PairScore(score, True, (*reasons, "published too far apart"))
-    penalty, forbidden = brief_dates(a, b, config, reasons)
+    penalty, reason, forbidden = brief_dates(a, b, config)
+    reasons += [reason] if reason else []
     if forbidden:
         return PairScore(score, True, tuple(reasons))
     score -= penalty

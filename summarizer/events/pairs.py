@@ -37,8 +37,8 @@ it averages logits. :func:`summarizer.events.group.score_pair` adds the rules' b
 (participants, topics, places: evidence an LLM brief adds, absent from ECB+ and so not
 learned) on the same scale, and :func:`brief_dates` compares the briefs' event dates and
 weekdays. Hard rules stay hard: publication dates further apart than ``date_window_days``,
-and event dates from two briefs more than a day apart, forbid a link. A brief date read off
-a byline or date line is the report's date, not the event's
+and two briefs' event dates too far apart (:func:`brief_dates`), forbid a link.
+A brief date read off a byline or date line is the report's date, not the event's
 (:func:`~summarizer.events.datelines.date_from_byline`; it split one office shooting in
 two), so it never enters the comparison.
 """
@@ -309,24 +309,35 @@ def learned_value(
 
 
 def brief_dates(
-    a: DocFeatures, b: DocFeatures, config: GroupConfig, reasons: list[str]
-) -> tuple[float, bool]:
-    """Penalty and veto from the dates two briefs give their events, as the rules do:
-    event dates more than a day apart forbid a link; a day apart, or different weekdays,
-    cost ``date_penalty``. (A date read off a byline never gets here: see
-    :func:`~summarizer.events.datelines.date_from_byline`.)"""
-    if not (a.date_from_brief and b.date_from_brief and a.cues and b.cues):
-        return 0.0, False
-    ca, cb = a.cues.get(), b.cues.get()
+    a: DocFeatures, b: DocFeatures, config: GroupConfig
+) -> tuple[float, str | None, bool]:
+    """``(penalty, reason, forbidden)`` from the dates two briefs give their events (both
+    scorers; a date read off a byline never gets here: see
+    :func:`~summarizer.events.datelines.date_from_byline`).
+
+    When both briefs name the same kind of happening
+    (:func:`~summarizer.events.cues.what_kind`), dates more than a day apart forbid a link
+    and a day apart costs ``date_penalty`` (two calls of the same people on Monday and on
+    Tuesday are two calls). Otherwise dates more than ``brief_date_veto_days`` apart forbid
+    it and closer ones cost what a neighbouring weekday of the text costs: a story's
+    follow-up is dated by its own day (tents handed out on Monday
+    after Sunday's quake; senators' Sunday reactions to Friday's remarks). Measured on the
+    43 dev briefs: brief dates more than a day apart in 3 of 36 same-event pairs and 12 of
+    44 other pairs that the text scores above 0, so they are evidence, not proof.
+    """
+    if not (a.date_from_brief and b.date_from_brief):
+        return 0.0, None, False
+    same_kind = a.kind is not None and a.kind == b.kind
+    cost = config.date_penalty if same_kind else config.weekday_penalty / 4
     da, db = a.event_date, b.event_date
     if da and db:
         if da == db:
-            return 0.0, False
-        reasons.append(f"event dates {da} vs {db}")
-        return (0.0, True) if abs((da - db).days) > 1 else (config.date_penalty, False)
-    wa = da.weekday() if da else ca.brief_weekday
-    wb = db.weekday() if db else cb.brief_weekday
+            return 0.0, None, False
+        reason = f"event dates {da} vs {db}" + (f" ({a.kind} both)" if same_kind else "")
+        far = abs((da - db).days) > (1 if same_kind else config.brief_date_veto_days)
+        return (0.0 if far else cost), reason, far
+    wa = da.weekday() if da else a.weekday
+    wb = db.weekday() if db else b.weekday
     if wa is not None and wb is not None and wa != wb:
-        reasons.append(f"event weekdays {wa} vs {wb} (0 = Monday)")
-        return config.date_penalty, False
-    return 0.0, False
+        return cost, f"event weekdays {wa} vs {wb} (0 = Monday)", False
+    return 0.0, None, False
