@@ -77,7 +77,7 @@ def main() -> None:
         )
     ]
     if args.seeds_briefs:
-        seeds = load_inputs([ROOT / "examples" / "articles"])
+        seeds = [a for a in load_inputs([ROOT / "examples" / "articles"]) if isinstance(a, Article)]
         sets.append(
             ("seeds", seeds, load_gold(ROOT / "examples" / "gold.jsonl").events, args.seeds_briefs)
         )
