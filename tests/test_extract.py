@@ -313,6 +313,44 @@ def test_text_figures_complement_the_models_own() -> None:
     assert found == [("people killed", "at least 17", "model"), ("injured", "over 300", "text")]
 
 
+def _text_figures(
+    text: str, figures: list[dict[str, object]] | None = None
+) -> list[tuple[str, str]]:
+    answer = draft(
+        what="event",
+        participants=[],
+        mentioned=[],
+        topics=[],
+        speakers=[],
+        date_text=None,
+        place=None,
+        figures=figures or [],
+        summary="An event.",
+    )
+    brief = brief_of(Article(id="figs", text=text), answer)
+    return [(f.value, f.found_by) for f in brief.figures]
+
+
+def test_a_figure_said_twice_is_one_unless_the_text_marks_it_new() -> None:
+    text = (
+        "Floods killed 12 people in the valley. Rescuers said 12 people had died. "
+        "In the north 400 people marched, and a further 400 people marched in the south."
+    )
+    assert _text_figures(text) == [("12", "text"), ("400", "text"), ("400", "text")]
+
+
+def test_the_texts_range_replaces_the_models_part_of_it() -> None:
+    text = "The buyer will pay $4 billion to $5 billion for the firm."
+    model = [{"what": "price", "value": "4 billion", "sentence": 1}]
+    assert _text_figures(text, model) == [("$4 billion to $5 billion", "text")]
+
+
+def test_figures_are_the_first_six_in_the_articles_order() -> None:
+    text = " ".join(f"Officials counted {n} boats in port {n}A." for n in range(11, 20))
+    model = [{"what": "boats", "value": "19", "sentence": 9}]
+    assert _text_figures(text, model) == [(str(n), "text") for n in range(11, 17)]
+
+
 # ---------------------------------------------------------------------------
 # Quotations: from the text; speakers from the text, then the model
 # ---------------------------------------------------------------------------

@@ -20,6 +20,35 @@ from summarizer.extract.numbers import find_figures
         ("Unemployment rose to 5.6 percent.", [("percent", "5.6", "percent")]),
         ("1,200 troops were deployed", [("troops were deployed", "1,200", None)]),
         ("The navy captured 26 pirates on Thursday.", [("pirates", "26", None)]),
+        # ages of people: "N-year-old", "N years old", "Name, N,"
+        ("The 29-year-old driver was arrested.", [("age", "29", None)]),
+        ("She is 45 years old.", [("age", "45", None)]),
+        ("The mayor, Ann Crane, 58, resigned.", [("age", "58", None)]),
+        ("Two guards, both 33, were hurt.", [("age", "33", None)]),
+        # a number that qualifies a noun with a hyphen
+        ("The council ordered a 90-day review.", [("day review", "90", None)]),
+        ("The 212-member assembly voted.", [("member assembly voted", "212", None)]),
+        # ranges, and a conversion in brackets, are one figure
+        (
+            "They will pay $4 billion to $5 billion for it.",
+            [("amount", "$4 billion to $5 billion", "currency")],
+        ),
+        (
+            "Prices rose 10 percent to 15 percent this year.",
+            [("percent", "10 percent to 15 percent", "percent")],
+        ),
+        ("a crowd of 300 or 400 fans", [("fans", "300 or 400", None)]),
+        (
+            "The storm hit about 80km (50 miles) north of the port.",
+            [("km", "about 80km (50 miles)", None)],
+        ),
+        ("It lost 3.1bn euros ($3.6bn) in a year.", [("euros", "3.1bn euros ($3.6bn)", None)]),
+        # a magnitude, an abbreviation after the number
+        (
+            "A tremor measuring 4.9 on the Richter scale woke the town.",
+            [("on the Richter scale woke", "4.9", None)],
+        ),
+        ("nearly 700 U.N. staff members left", [("U.N. staff members left", "nearly 700", None)]),
     ],
 )
 def test_counted_quantities(text: str, expected: list[tuple[str, str, str | None]]) -> None:
@@ -40,7 +69,11 @@ def test_counted_quantities(text: str, expected: list[tuple[str, str, str | None
         "On Thursday, November 7, Blinken called.",
         "The programme is set to expire in 2025.",
         "The talks start at 10 a.m. local time.",
-        "He is 45 years old.",
+        "The session opened at 09 hours.",
+        "The team won 12 of its games.",
+        "She hit 9 of them.",
+        "He made 1-of-8 shots.",
+        "On Monday, 12, 2019",
     ],
 )
 def test_years_dates_ordinals_and_names_are_not_figures(text: str) -> None:

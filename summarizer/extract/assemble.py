@@ -44,6 +44,7 @@ _T = TypeVar("_T")
 _SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
 _SUMMARY_SENTENCES = 4
 _WHAT_WORDS = 10
+_MAX_FIGURES = 6
 
 
 def _tidy(label: str) -> str:
@@ -176,17 +177,47 @@ def _figures(article: Article, draft: Draft, c: Checks) -> list[Figure]:
                 Figure(what=f.what, value=_as_written(f.value, span.text), evidence=[span])
             )
     # Quantities written in digits are found in the text too; the model's own listing of
-    # the same number (same digits, overlapping evidence) wins.
+    # the same number (same digits, overlapping evidence) wins, unless the text reads it
+    # as part of a range or a conversion ("$12 billion to $13 billion").
     for found in find_figures(article.text):
         span = found.evidence[0]
-        if not any(
-            f.evidence[0].start < span.end
-            and span.start < f.evidence[0].end
-            and states_value(found.value, f.value)
-            for f in figures
-        ):
-            figures.append(found.model_copy(update={"found_by": "text"}))
-    return _dedupe(figures, lambda f: (word_key(f.what), f.value))
+        same = [
+            f for f in figures if f.evidence[0].start < span.end and span.start < f.evidence[0].end
+        ]
+        if any(states_value(found.value, f.value) for f in same):
+            continue
+        found = found.model_copy(update={"found_by": "text"})
+        fuller = [
+            i for i, f in enumerate(figures) if f in same and states_value(f.value, found.value)
+        ]
+        if fuller:
+            figures[fuller[0]] = found
+        else:
+            figures.append(found)
+    # News puts what matters first: the first few numbers of the article, in its order
+    # (later ones are mostly background: past events, distances, market detail).
+    figures.sort(key=lambda f: f.evidence[0].start)
+    return _dedupe(figures, lambda f: _figure_key(article.text, f))[:_MAX_FIGURES]
+
+
+_ANOTHER = re.compile(r"\b(?:a further|another|an additional|other)\s+\S*$", re.I)
+
+
+def _figure_key(text: str, figure: Figure) -> tuple[str, str, int]:
+    """What makes two figures the same: the digits of the value and the word after them
+    ("10 people" said twice), unless the text marks the number as a new one ("a further
+    20,000 people")."""
+    span = figure.evidence[0]
+    digits = re.findall(r"\d[\d.,]*", figure.value)
+    at = span.text.find(digits[-1]) if digits else -1
+    word = re.search(r"[A-Za-z%]+", span.text[at:] if at >= 0 else "")
+    start = span.start + max(at, 0)
+    new = _ANOTHER.search(text, max(0, start - 20), start)
+    return (
+        re.sub(r"\D", "", figure.value),
+        word.group().lower() if word else "",
+        start if new else -1,
+    )
 
 
 def _as_written(value: str, phrase: str) -> str:
