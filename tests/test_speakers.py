@@ -243,3 +243,41 @@ def test_names_inside_quotations_and_of_things_are_not_who_he_is() -> None:
         "“It will get worse,” he said."
     )
     assert resolved(text) == ["Yanis Varoufakis", "Yanis Varoufakis"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # the verb left out after a bare name
+        ('"We will talk frankly," Halvorsen in an interview broadcast on Monday.', "Halvorsen"),
+        # "was quoted as saying": he -> the last person named as a subject
+        (
+            "Mira Castell, director of the weather office, dismissed the fears.\n"
+            '"The bay is too shallow for a wave," she was quoted as saying.',
+            "Mira Castell",
+        ),
+        # a participle carries the quotation for the sentence's subject
+        (
+            'Governor Tomas Ridley defended the bill, claiming that it had been "badly '
+            'misread by its critics."',
+            "Tomas Ridley",
+        ),
+        (
+            'Greek prime minister Nikos Varela condemned the attack, saying: "This is murder."',
+            "Nikos Varela",
+        ),
+        # "X described Y as ..." quotes X
+        (
+            'Sgt. Ola Brandt described the captain as a man "who would help anyone in need."',
+            "Ola Brandt",
+        ),
+        # "it said": the organisation that spoke last, not a person
+        (
+            "The Northern Commission said the delay hurt business, and minister Lena Hart "
+            'agreed.\n"The rules should be dropped for good," it said in a statement.',
+            "Northern Commission",
+        ),
+    ],
+)
+def test_attribution_forms_of_round_three(text: str, speaker: str) -> None:
+    assert resolved(text) == [speaker]

@@ -25,7 +25,7 @@ _VERB = re.compile(
     r"responded|announced|tweeted|posted|remarked|concluded|admitted|conceded|complained|"
     r"predicted|testified|cautioned|emphasi[sz]ed|stressed|claimed|quipped|vowed|pledged|"
     r"promised|confirmed|denied|summari[sz]ed|observed|joked|suggested|countered|"
-    r"lamented|reiterated|boasted|mused|recounted|maintained|shouted|wondered)\b"
+    r"lamented|reiterated|boasted|mused|recounted|maintained|shouted|wondered|described)\b"
 )
 _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|al|bin|van|de|von|da|del))*"
 _PRONOUN = frozenset(["he", "she", "they", "we", "it", "i"])
@@ -163,7 +163,7 @@ def _one(text: str, start: int, end: int, prev_end: int, next_start: int) -> str
 
 
 def _written(text: str, start: int, end: int, prev_end: int, next_start: int) -> str | None:
-    after = text[end + 1 : next_start]
+    after = _QUOTED_AS.sub("said", text[end + 1 : next_start])
     first = sentence_spans(after)
     after = after[: first[0][1]] if first else after
     verb = _VERB.search(after)
@@ -177,9 +177,15 @@ def _written(text: str, start: int, end: int, prev_end: int, next_start: int) ->
     named = re.match(rf",?\s+((?:{_NAME}\s+)?(?:{_TITLE_RE})\s+{_NAME})", after)
     if named and not new_sentence:  # '"...," Prime Minister Benjamin Netanyahu during ...'
         return _untitled(named.group(1))
-    before = text[prev_end : max(prev_end, start - 1)]
+    bare = re.match(rf"\s+({_NAME})\s+(?:in|on|during|at)\s", after)
+    if bare and text[end - 1] == "," and bare.group(1) not in _TITLES:
+        return bare.group(1)  # '"...," Mnuchin in an interview' (the verb left out)
+    before = _QUOTED_AS.sub("said", text[prev_end : max(prev_end, start - 1)])
     sentences = sentence_spans(before)
     before = before[sentences[-1][0] :] if sentences else before
+    if (led := _PARTICIPLE.search(before)) and not _VERB.search(before, 0, led.start()):
+        # "Pence defended the bill, claiming that it was "..."": the sentence's subject
+        return _sentence_subject(before)
     verbs = list(_VERB.finditer(before))
     if verbs:
         last = verbs[-1]
@@ -189,6 +195,35 @@ def _written(text: str, start: int, end: int, prev_end: int, next_start: int) ->
         return m.group(1)
     m = _ACCORDING.search(text, prev_end, next_start)
     return (m.group(1) or m.group(2)) if m else None
+
+
+# "he was quoted as saying": read as "he said"
+_QUOTED_AS = re.compile(r"\b(?:was|were|is|are) (?:also )?quoted as saying\b")
+# A participle that carries a quotation for the sentence's subject ("..., claiming that")
+_PARTICIPLE = re.compile(
+    r"(?:,\s*|\bby\s+)(?:claiming|saying|adding|noting|arguing|insisting|warning|"
+    r"pointing out|describing|calling)\b"
+)
+
+
+def _sentence_subject(sentence: str) -> str | None:
+    """The subject a sentence opens with: a pronoun, "the <role>", or the name that ends its
+    opening run of names and job words ("Greek prime minister George Papandreou")."""
+    head = re.sub(r"^\W*(?:But|And|Yet|So|Still|Meanwhile|However),?\s+", "", sentence.lstrip())
+    m = re.match(r"(he|she|they|it|He|She|They|It)\b|[Tt]he\s+([a-z]+)\b", head)
+    if m is not None:
+        return (m.group(1) or m.group(2)).lower()
+    run: list[str] = []
+    for word in head.split():
+        if not (word[0].isupper() or re.fullmatch(rf"(?:{_JOBS}|prime|foreign)", word)):
+            break
+        run.append(word)
+    name: list[str] = []
+    for word in reversed(run):
+        if not word[0].isupper():
+            break
+        name.insert(0, word)
+    return _untitled(" ".join(name).rstrip(",")) if name else None
 
 
 _TITLE_RE = (
@@ -221,6 +256,20 @@ def attribute(text: str, quotes: Sequence[tuple[int, int]]) -> list[str | None]:
     return out
 
 
+_OPENS = re.compile(
+    rf"(?:^|[.!?\n][\"'”’]?\s+)(?:[Tt]he\s+)?({_NAME})\s+(?:\w+\s+)?{_VERB.pattern}"
+)
+
+
+def _speaking_body(text: str, pos: int, mentions: Sequence[Mention]) -> str | None:
+    """The last organisation that opens a sentence as a speaker before ``pos`` ("The
+    European Commission said ..."), within the 600 characters before it; not a person."""
+    persons = {w for m in mentions for w in m.name.split()}
+    found = [m.group(1) for m in _OPENS.finditer(text, max(0, pos - 600), pos)]
+    bodies = [f for f in found if f.split()[-1] not in persons and f.split()[0] not in _TITLES]
+    return bodies[-1] if bodies else None
+
+
 def resolve_speakers(
     text: str,
     quotes: Sequence[tuple[int, int]],
@@ -243,6 +292,8 @@ def resolve_speakers(
             near = referent(mentions, start, among=2)
             picked = [n for n in near if answer and refers_to(n, answer)]
             rule = (picked or near or [rule])[0]
+        elif rule == "it":  # "it said in a statement": the organisation that spoke last
+            rule = _speaking_body(text, start, mentions) or rule
         elif rule is not None:
             rule = role_holder(mentions, rule, start) or rule
         if rule is not None and rule.lower() not in _PRONOUN:
