@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from summarizer.extract.dates import date_in, resolve_date, weekday_of
+from summarizer.extract.dates import date_in, future_before, resolve_date, weekday_of
 
 # Wednesday, 24 September 2025.
 PUBLISHED = dt.date(2025, 9, 24)
@@ -141,3 +141,13 @@ def test_weekday_of() -> None:
 def test_date_in_finds_the_date_a_sentence_gives(text: str, found: str | None) -> None:
     span = date_in(text)
     assert (text[span[0] : span[1]] if span else None) == found
+
+
+def test_a_weekday_in_the_future_counts_forward() -> None:
+    sunday = dt.date(2010, 12, 12)
+    text = "The committee will vote on Monday. It met on Monday."
+    assert future_before(text, text.index("on Monday"))
+    assert not future_before(text, text.rindex("on Monday"))
+    assert resolve_date("on Monday", sunday, future=True) == dt.date(2010, 12, 13)
+    assert resolve_date("on Monday", sunday) == dt.date(2010, 12, 6)
+    assert resolve_date("last Monday", sunday, future=True) == dt.date(2010, 12, 6)

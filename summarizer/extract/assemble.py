@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from summarizer.extract.checks import Checks, quotations, states_value
 from summarizer.extract.commitments import stated_commitments
-from summarizer.extract.dates import date_in, resolve_date
+from summarizer.extract.dates import date_in, future_before, resolve_date
 from summarizer.extract.numbers import find_figures
 from summarizer.extract.people import referent
 from summarizer.extract.schema import Draft
@@ -80,7 +80,11 @@ def _event(article: Article, draft: Draft, c: Checks) -> EventInfo:
     return EventInfo(
         what=what,
         date_text=date.text if date else None,
-        date=resolve_date(date.text, article.published) if date else None,
+        date=resolve_date(
+            date.text, article.published, future=future_before(article.text, date.start)
+        )
+        if date
+        else None,
         place=place.text if place else None,
         evidence=[evidence],
     )

@@ -8,7 +8,9 @@ alone fixes it, or when the text and the article's publication date do:
 - a month and day take the year of publication (the previous year if that would
   put the day more than a week after publication);
 - a weekday, ``today``, ``yesterday`` or ``tonight`` counts back from publication
-  (the latest such day on or before it); "next/coming Friday" counts forward;
+  (the latest such day on or before it); "next/coming Friday" counts forward, and so does
+  a weekday the text puts in the future (``future=True``: "the vote will be held on
+  Monday", "is expected to announce on Monday"; :func:`future_before` tells);
 - anything else, or a relative cue with no publication date, gives ``None``.
 """
 
@@ -19,7 +21,13 @@ import re
 
 from summarizer.text import MONTH_NUMBERS, WEEKDAYS, find_weekday
 
-__all__ = ["WEEKDAYS", "date_in", "resolve_date", "weekday_of"]  # WEEKDAYS: from summarizer.text
+__all__ = [
+    "WEEKDAYS",
+    "date_in",
+    "future_before",
+    "resolve_date",
+    "weekday_of",
+]  # WEEKDAYS: from summarizer.text
 
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
@@ -45,6 +53,18 @@ _WRITTEN = re.compile(
 )
 
 
+_FUTURE = re.compile(
+    r"\b(?:will|shall|(?:is|are) (?:expected|scheduled|set|due|going) to|plans? to|intends? to)\b"
+)
+
+
+def future_before(text: str, pos: int) -> bool:
+    """Whether the sentence around ``pos`` puts what it dates in the future before ``pos``
+    ("... will take a new turn on Monday")."""
+    start = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos), -1) + 1
+    return _FUTURE.search(text, start, pos) is not None
+
+
 def date_in(text: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
     """Where ``text[start:end]`` first says when ("on Monday", "Tuesday evening", "Nov.
     12", "24 September 2025", "yesterday"), or None."""
@@ -65,8 +85,11 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def resolve_date(date_text: str | None, published: dt.date | None = None) -> dt.date | None:
-    """The calendar date ``date_text`` fixes (with ``published`` for relative cues), or None."""
+def resolve_date(
+    date_text: str | None, published: dt.date | None = None, *, future: bool = False
+) -> dt.date | None:
+    """The calendar date ``date_text`` fixes (with ``published`` for relative cues), or None;
+    ``future``: a bare weekday is the next such day on or after ``published``."""
     if not date_text:
         return None
     text = date_text.strip()
@@ -96,6 +119,10 @@ def resolve_date(date_text: str | None, published: dt.date | None = None) -> dt.
     if weekday is not None:
         if re.search(r"\bnext\s+week\b", lowered):
             return None  # "Monday next week" and the like: left to a reader
+        if future and not re.search(r"\blast\s+" + weekday, lowered):
+            return published + dt.timedelta(
+                days=(WEEKDAYS.index(weekday) - published.weekday()) % 7
+            )
         if re.search(r"\b(next|coming)\s+" + weekday, lowered):
             return published + dt.timedelta(
                 days=(WEEKDAYS.index(weekday) - published.weekday()) % 7 or 7
