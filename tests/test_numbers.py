@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 import pytest
 
-from summarizer.extract.numbers import find_figures
+from summarizer.extract.numbers import find_figures, past_sentences
 
 
 @pytest.mark.parametrize(
@@ -92,3 +93,50 @@ def test_the_fast_scan_finds_what_a_full_scan_finds() -> None:
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(3000)]
     for text in texts:
         assert [m.span() for m in figure_matches(text)] == [m.span() for m in FIGURE.finditer(text)]
+
+
+def _values(text: str) -> list[tuple[str, str]]:
+    return [(f.what, f.value) for f in find_figures(text)]
+
+
+def test_a_change_and_its_percentage_are_one_figure() -> None:
+    assert _values("Acme stock gained $3.12, or nearly 14 percent, to end at $25.40.") == [
+        ("change", "$3.12, or nearly 14 percent")
+    ]
+    assert _values("Its shares lost $1.05, more than 4 percent, on Friday.") == [
+        ("change", "$1.05, more than 4 percent")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The champion improved to 40-2 with 33 knockouts.", "40-2 with 33 knockouts"),
+        ("His rival fell to 27-5 (19 KOs) after the bout.", "27-5 (19 KOs)"),
+        ("The veteran (31-6, 22 KOs) retired.", "31-6, 22 KOs"),
+        ("She beat a challenger (18-4-1) on points.", "18-4-1"),
+    ],
+)
+def test_a_record_is_one_figure_with_its_count(text: str, value: str) -> None:
+    assert [f.value for f in find_figures(text)] == [value]
+
+
+def test_a_hyphen_range_before_a_noun_is_not_a_record() -> None:
+    assert find_figures("Prices rose over the last 15-25 years.") == []
+
+
+def test_a_number_with_its_noun_before_it_or_left_out_is_counted() -> None:
+    assert _values("They drew a crowd of 18,000.") == [("crowd", "18,000")]
+    assert _values("The storm hit, killing 4 people and injuring 35.") == [
+        ("people", "4"),
+        ("injuring", "35"),
+    ]
+    assert find_figures("Officials were counting 35.") == []
+
+
+def test_sentences_about_an_earlier_year_are_the_past() -> None:
+    text = "The flood killed 12 people. In 2001, a storm killed 300.\nNothing else."
+    past = past_sentences(text, dt.date(2010, 5, 1))
+    assert [text[a:b] for a, b in past] == ["In 2001, a storm killed 300."]
+    assert past_sentences(text, None) == []
+    assert past_sentences("Costs hit 2,050 euros in 2010.", dt.date(2010, 5, 1)) == []

@@ -19,7 +19,7 @@ from typing import TypeVar
 from summarizer.extract.checks import Checks, quotations, states_value
 from summarizer.extract.commitments import stated_commitments
 from summarizer.extract.dates import date_in, future_before, resolve_date
-from summarizer.extract.numbers import find_figures
+from summarizer.extract.numbers import find_figures, past_sentences
 from summarizer.extract.people import referent
 from summarizer.extract.schema import Draft
 from summarizer.extract.speakers import resolve_speakers
@@ -200,7 +200,14 @@ def _figures(article: Article, draft: Draft, c: Checks) -> list[Figure]:
             figures.append(found)
     # News puts what matters first: the first few numbers of the article, in its order
     # (later ones are mostly background: past events, distances, market detail).
-    figures.sort(key=lambda f: f.evidence[0].start)
+    # Numbers in sentences about an earlier time come after the rest.
+    past = past_sentences(article.text, article.published)
+    figures.sort(
+        key=lambda f: (
+            any(a <= f.evidence[0].start < b for a, b in past),
+            f.evidence[0].start,
+        )
+    )
     return _dedupe(figures, lambda f: _figure_key(article.text, f))[:_MAX_FIGURES]
 
 

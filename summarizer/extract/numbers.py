@@ -13,13 +13,14 @@ digits ("M23", "AK-47", "47th", "September 24, 2025") are not figures.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
-from summarizer.text import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
+from summarizer.text import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, sentence_spans
 from summarizer.types import Figure, Span
 
-__all__ = ["FIGURE", "figure_matches", "find_figures"]
+__all__ = ["FIGURE", "figure_matches", "find_figures", "past_sentences"]
 
 _MONTHS = "|".join(MONTHS + MONTH_ABBREVIATIONS)
 _QUALIFIERS = (
@@ -37,6 +38,7 @@ FIGURE = re.compile(
     + _QUALIFIER
     + rf"(?P<cur>[$€£])?(?P<num>{_DIGITS})(?P<scale>{_SCALE})?(?P<pct>{_PERCENT})?"
     + rf"(?P<upper>{_UPPER})?"
+    + rf"(?P<share>,\s+(?:or\s+)?(?:(?:{_QUALIFIERS})\s+)?{_DIGITS}{_PERCENT})?"
     + rf"(?P<tail>(?:km|kg|mph)\b(?:\s+{_WORD}){{0,3}}"
     + rf"|(?:-(?!(?:of|to|and|or|for)\b)[A-Za-z]+)+(?:\s+{_WORD}){{0,3}}|(?:\s+{_WORD}){{1,5}})?",
     re.I,
@@ -59,6 +61,20 @@ _AGE = re.compile(r"^(?:-year-old|\s+years?\s+old)\b", re.I)
 _AGE_AFTER_NAME = re.compile(
     r"\b(?P<name>[A-Za-z][\w'-]*),\s(?P<both>both\s)?(?P<num>\d{1,3})(?=,)"
 )
+_RECORD = re.compile(
+    r"(?<![\w$€£.,:/-])\d{1,3}(?:-\d{1,3}){1,2}(?![\w/-]|[.,]\d|\s+(?!with\b)[a-z])"
+    rf"(?:\s*\(\s*\d+\s+{_WORD}\s*\)|,\s+\d+\s+{_WORD}"
+    rf"|\s+with\s+(?:an?\s+[a-z]+\s+)?\d+\s+{_WORD}(?:\s+by\s+{_WORD})?)?"
+)
+"""A win-loss(-draw) record or a score, with the count that goes with it: "52-3 (46 KOs)",
+"58-3 with 51 knockouts", "45-7-2", "a 3-1 win"."""
+_COUNTED_BEFORE = re.compile(
+    r"(?:\b(?:a|an|the)\s+(?P<noun>[a-z]{3,})\s+of"
+    r"|\d\s+[a-z]+\s+and\s+(?P<verb>[a-z]{3,}ing))\s+$"
+)
+"""What a number with no noun after it counts: the noun before "of" ("a crowd of 22,000")
+or, when its noun is left out because the number before said it ("killing 10 people and
+injuring 80"), the verb it is the object of."""
 _DIGIT = re.compile(r"\d")
 _QUALIFIER_BEFORE = re.compile(rf"(?<![\w$€£.,-])(?:{_QUALIFIERS})\s+$", re.I)
 
@@ -108,14 +124,21 @@ def _figure(text: str, m: re.Match[str]) -> Figure | None:
     age = _AGE.match(tail)
     if age:
         return _make("age", value, None, text, m.start(), m.start("tail") + age.end())
+    if m.group("share") and not m.group("pct"):  # "rose $5.27, or 28 percent,"
+        value = f"{value}{text[value_end : m.end('share')]}"
+        return _make("change", value, None, text, m.start(), m.end("share"))
     if m.group("pct"):
         end = m.end("upper") if m.group("upper") else m.end("pct")
         return _make("percent", value, "percent", text, m.start(), end)
     what = _STOP.sub("", tail).strip(" ,;:")
     if not re.search(r"[A-Za-z]{2}", what):
-        if not (currency and scale):
+        counted = _COUNTED_BEFORE.search(text, max(0, m.start() - 60), m.start())
+        if counted:  # "a crowd of 22,000", "10 people and injuring 80"
+            what = counted.group("noun") or counted.group("verb")
+        elif not (currency and scale):
             return None  # a bare number
-        what = "amount"
+        else:
+            what = "amount"
         end = value_end
     else:
         end = m.start("tail") + tail.find(what) + len(what)
@@ -160,5 +183,41 @@ def find_figures(text: str) -> list[Figure]:
             continue  # "Monday, 12," "March, 3,"
         if name[0].isupper() or m.group("both"):  # "Jane Doe, 46," "the guards, both 33,"
             figures.append(_make("age", m.group("num"), None, text, m.start(), m.end()))
+    figures = _with_records(text, figures)
     figures.sort(key=lambda f: f.evidence[0].start)
     return _with_conversion(text, figures)
+
+
+def _with_records(text: str, figures: list[Figure]) -> list[Figure]:
+    """``figures`` with the records and scores of ``text`` in place of the counts inside them."""
+    records = []
+    for m in _RECORD.finditer(text):
+        before = text[max(0, m.start() - 12) : m.start()]
+        if re.search(rf"\b(?:{_MONTHS})\.?\s*$", before, re.I) or _NOT_COUNTED.match(
+            text[m.end() : m.end() + 12]
+        ):
+            continue  # "March 3-5", "3-5 March"
+        value = m.group().strip()
+        records.append(_make("record", value, None, text, m.start(), m.end()))
+    inside = [
+        f
+        for f in figures
+        if any(r.evidence[0].start <= f.evidence[0].start < r.evidence[0].end for r in records)
+    ]
+    return [f for f in figures if f not in inside] + records
+
+
+_YEAR = re.compile(r"(?<![\d,.$-])(?:1[89]|20)\d\d(?![\d-]|[,.]\d)")
+
+
+def past_sentences(text: str, published: dt.date | None) -> list[tuple[int, int]]:
+    """The sentences of ``text`` about an earlier time than the article's: they name a year
+    before the one it was published in ("in 2003, a quake killed ...") — background, whose
+    numbers are mostly not the event's."""
+    if published is None:
+        return []
+    out = []
+    for start, end in sentence_spans(text):
+        if any(int(y) < published.year for y in _YEAR.findall(text, start, end)):
+            out.append((start, end))
+    return out
