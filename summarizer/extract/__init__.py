@@ -10,7 +10,8 @@ In the order a brief is made:
   the cache, concurrency);
 - :mod:`.checks`: per-item checks of the cited sentences (:mod:`.ground` aligns what is
   quoted, such as a place or a date, exactly, normalised or fuzzily);
-- :mod:`.speakers`: who said each quotation; :mod:`.assemble`: the brief;
+- :mod:`.speakers`: who said each quotation; :mod:`.participants`: who took part (the
+  model's, completed from the lead); :mod:`.assemble`: the brief;
 - :mod:`.dates`, :mod:`.numbers`: dates and figures the text itself fixes;
 - :mod:`.cache`: the SQLite brief cache; :mod:`.batch`: the same through the Batch API.
 """

@@ -20,6 +20,7 @@ from summarizer.extract.checks import Checks, quotations, states_value
 from summarizer.extract.commitments import stated_commitments
 from summarizer.extract.dates import date_in, future_before, resolve_date
 from summarizer.extract.numbers import find_figures, past_sentences
+from summarizer.extract.participants import in_lead, is_outlet, lead_participants
 from summarizer.extract.people import referent
 from summarizer.extract.schema import Draft
 from summarizer.extract.speakers import resolve_speakers
@@ -104,15 +105,22 @@ def _summary(draft: Draft, c: Checks, event: EventInfo) -> str:
 
 
 def _participants(draft: Draft, c: Checks) -> list[Participant]:
+    """The model's participants that the opening sentences name and that are no outlet
+    (else dropped as ``unsupported``: the text does not make them actors), then who else
+    the lead names as taking part (:mod:`.participants`)."""
     out = []
     for p in draft.participants:
         span = c.name("participant", p.name, p.sentence)
-        if span is not None:
+        if span is not None and (not in_lead(c, p.name) or is_outlet(p.name)):
+            c.drop("participant", p.name, span.text, "unsupported")
+        elif span is not None:
             country = _tidy(p.country) if p.country else None
             out.append(
                 Participant(name=_tidy(p.name), role=p.role, country=country, evidence=[span])
             )
-    return _dedupe(out, lambda p: word_key(p.name))
+    out = _dedupe(out, lambda p: word_key(p.name))
+    mentioned = [m.model_copy(update={"name": _tidy(m.name)}) for m in draft.mentioned]
+    return out + lead_participants(c, out, mentioned, c.people)
 
 
 def _mentioned(draft: Draft, c: Checks, actors: set[str]) -> list[Mention]:

@@ -34,6 +34,7 @@ __all__ = [
     "MAX_QUOTES",
     "Checks",
     "Sentences",
+    "name_words",
     "quotations",
     "quoted_regions",
     "states_value",
@@ -262,6 +263,13 @@ class Checks:
                 return self.span(start, end)
         self.drop("date", date_text, date_text, "byline")
         return None
+
+
+def name_words(name: str) -> set[str]:
+    """The words of ``name`` that tell one actor from another, casefolded: three letters or
+    more, no title ("Gov. Jane Roe" -> {"jane", "roe"})."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", name)
+    return {w.casefold() for w in words if len(w) >= 3 and w.lower() not in _TITLE_WORDS}
 
 
 def _find_name(text: str, start: int, end: int, name: str) -> tuple[int, int] | None:
