@@ -728,3 +728,31 @@ def test_without_a_date_from_the_model_the_event_sentence_gives_it() -> None:
     # A "date" that is no date (a place the model put there) gives way to the sentence's.
     other = brief_of(article, answer | {"date_text": "Goma"})
     assert other.event.date_text == "on Monday evening"
+
+
+def test_the_leads_date_beats_one_from_further_down() -> None:
+    """The main event is the lead's: a date the model took from a later sentence (a
+    background or follow-up day) gives way to the one the lead writes."""
+    text = (
+        "Rebels entered Goma on Monday evening, officials said. The city was quiet.\n"
+        "Aid groups had warned of an attack on Saturday. Talks are planned for June."
+    )
+    article = Article(id="goma", text=text, published=dt.date(2026, 5, 6))
+    answer = draft(
+        what="rebels enter Goma",
+        participants=[],
+        mentioned=[],
+        topics=[],
+        speakers=[],
+        date_text="on Saturday",
+        place=None,
+        figures=[],
+        summary="Rebels entered Goma.",
+        sentence=2,
+    )
+    brief = brief_of(article, answer)
+    assert brief.event.date_text == "on Monday evening"
+    assert brief.event.date == dt.date(2026, 5, 4)
+    # a date the lead itself gives is kept
+    lead = brief_of(article, answer | {"date_text": "on Monday evening"})
+    assert lead.event.date_text == "on Monday evening"

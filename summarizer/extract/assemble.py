@@ -67,9 +67,14 @@ def _dedupe(items: list[_T], key: Callable[[_T], object]) -> list[_T]:
 def _event(article: Article, draft: Draft, c: Checks) -> EventInfo:
     evidence = c.sentence(draft.sentence)
     date = c.date(draft.date_text) if draft.date_text else None
-    if date is None or date_in(date.text) is None:
-        # No date from the model, or not a date ("Mannheim, Germany"): the one its event's
-        # sentence gives, if any.
+    if date is not None and date_in(date.text) is None:
+        date = None  # not a date ("Mannheim, Germany")
+    lead = c.lead_date()
+    if lead is not None and (date is None or date.start > c.sentences.spans[:2][-1][1]):
+        # The main event is the lead's: a date the lead writes beats none, and one the
+        # model took from further down (a background or follow-up day).
+        date = lead
+    if date is None:  # the one its event's sentence gives, if any
         found = date_in(article.text, evidence.start, evidence.end)
         date = c.span(*found) if found else None
     place = c.place(draft.place) if draft.place else None

@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from summarizer.extract.dates import date_in
 from summarizer.extract.ground import Aligner, refers_to
 from summarizer.extract.people import Mention, people
 from summarizer.text import SourceWords, sentence_spans
@@ -247,6 +248,14 @@ class Checks:
             self.drop("place", place, span.text, "not_a_place")
         else:
             return span
+        return None
+
+    def lead_date(self) -> Span | None:
+        """The first date written in the article's first two sentences (not a byline)."""
+        for start, end in self.sentences.spans[:2]:
+            found = date_in(self.text, start, end)
+            if found is not None and not _in_byline(self.text, found[0]):
+                return self.span(*found)
         return None
 
     def date(self, date_text: str) -> Span | None:
