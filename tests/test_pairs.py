@@ -209,6 +209,8 @@ def test_what_kind_reads_the_head_of_what():
     # the quake is what the supplies are for, not what happened
     assert pairs_kind("rescue workers distribute supplies to survivors of earthquake") is None
     assert pairs_kind("earthquake in southern Iran") == "quake"
+    assert pairs_kind("Okafor held talks with Lindqvist") == "meeting"
+    assert pairs_kind("reactions to the call") is None
 
 
 def pairs_kind(what: str) -> str | None:
@@ -244,15 +246,22 @@ def dated_pair(
         # the same kind of happening: a day apart costs date_penalty, more forbids
         (("phone call with Lindqvist",) * 2, ("on Monday", "on Tuesday"), 0.25, False),
         (("phone call with Lindqvist",) * 2, ("on Monday", "on Thursday"), 0.0, True),
-        # a follow-up of another kind: what a neighbouring weekday costs, up to a week
+        # two kinds of happening (a call, then a meeting): as for one kind
         (
-            ("phone call with Lindqvist", "aides prepare a visit"),
+            ("phone call with Lindqvist", "Okafor met Lindqvist"),
+            ("on Monday", "on Thursday"),
+            0.0,
+            True,
+        ),
+        # a follow-up whose head names no happening: a neighbouring weekday's cost, up to a week
+        (
+            ("phone call with Lindqvist", "reactions to the call"),
             ("on Monday", "on Thursday"),
             0.025,
             False,
         ),
         (
-            ("phone call with Lindqvist", "aides prepare a visit"),
+            ("phone call with Lindqvist", "reactions to the call"),
             ("on Monday, May 4, 2026", "on Tuesday, May 12, 2026"),
             0.0,
             True,

@@ -111,13 +111,14 @@ _HEAD_END = re.compile(
 
 
 def what_kind(what: str) -> str | None:
-    """The kind of happening the head of a brief's ``what`` names (its words before the
-    first preposition or "and"): "telephone conversation between A and B" -> "call";
-    "rescue workers distribute supplies to survivors of earthquake" -> None (the quake is
-    its background, not its head)."""
-    head = _HEAD_END.split(what.lower(), 1)[0]
-    hits = sorted((m.start(), kind) for kind, rx in _TYPES for m in [rx.search(head)] if m)
-    return hits[0][1] if hits else None
+    """The kind of happening the head of a brief's ``what`` names: the first event type in
+    it, if that starts before its first preposition or "and" ("telephone conversation
+    between A and B" and "A held talks with B" -> a call, a meeting; "rescue workers
+    distribute supplies to survivors of earthquake" -> None: the quake is its background)."""
+    lowered = what.lower()
+    head = len(_HEAD_END.split(lowered, 1)[0])
+    hits = sorted((m.start(), kind) for kind, rx in _TYPES for m in [rx.search(lowered)] if m)
+    return hits[0][1] if hits and hits[0][0] < head else None
 
 
 @dataclass(frozen=True)

@@ -315,26 +315,28 @@ def brief_dates(
     scorers; a date read off a byline never gets here: see
     :func:`~summarizer.events.datelines.date_from_byline`).
 
-    When both briefs name the same kind of happening
-    (:func:`~summarizer.events.cues.what_kind`), dates more than a day apart forbid a link
-    and a day apart costs ``date_penalty`` (two calls of the same people on Monday and on
-    Tuesday are two calls). Otherwise dates more than ``brief_date_veto_days`` apart forbid
-    it and closer ones cost what a neighbouring weekday of the text costs: a story's
-    follow-up is dated by its own day (tents handed out on Monday
-    after Sunday's quake; senators' Sunday reactions to Friday's remarks). Measured on the
-    43 dev briefs: brief dates more than a day apart in 3 of 36 same-event pairs and 12 of
-    44 other pairs that the text scores above 0, so they are evidence, not proof.
+    When both briefs name a kind of happening (:func:`~summarizer.events.cues.what_kind`),
+    dates more than a day apart forbid a link and a day apart costs ``date_penalty``: two
+    calls of the same people on Monday and on Tuesday are two calls, and a call on Monday
+    and a meeting on Thursday two happenings. When one of them names none (a reaction, an
+    aftermath: "senators kept up pressure on Steele", "rescue workers distribute
+    supplies"), it may be a follow-up dated by its own day (Sunday's reactions to Friday's
+    remarks, tents on Monday after Sunday's quake): dates more than
+    ``brief_date_veto_days`` apart forbid the link and closer ones cost what a
+    neighbouring weekday of the text costs. Measured on the 43 dev briefs: brief dates
+    more than a day apart in 3 of 36 same-event pairs and 12 of 44 other pairs that the
+    text scores above 0, so a date alone is evidence, not proof.
     """
     if not (a.date_from_brief and b.date_from_brief):
         return 0.0, None, False
-    same_kind = a.kind is not None and a.kind == b.kind
-    cost = config.date_penalty if same_kind else config.weekday_penalty / 4
+    kinds = a.kind is not None and b.kind is not None
+    cost = config.date_penalty if kinds else config.weekday_penalty / 4
     da, db = a.event_date, b.event_date
     if da and db:
         if da == db:
             return 0.0, None, False
-        reason = f"event dates {da} vs {db}" + (f" ({a.kind} both)" if same_kind else "")
-        far = abs((da - db).days) > (1 if same_kind else config.brief_date_veto_days)
+        reason = f"event dates {da} vs {db}" + (f" ({a.kind}, {b.kind})" if kinds else "")
+        far = abs((da - db).days) > (1 if kinds else config.brief_date_veto_days)
         return (0.0 if far else cost), reason, far
     wa = da.weekday() if da else a.weekday
     wb = db.weekday() if db else b.weekday
