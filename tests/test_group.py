@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -112,3 +113,31 @@ def test_publication_dates_far_apart_forbid_a_link():
     assert group_articles([a, b.model_copy(update={"published": dt.date(2008, 12, 14)})]) == [
         ["a", "b"]
     ]
+
+
+def test_consolidate_pauses_the_cyclic_gc_and_restores_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Grouping pauses the cyclic collector (full collections made 100k briefs
+    superlinear) and leaves it as it found it."""
+    import gc
+
+    from summarizer.events import consolidate as module
+
+    seen: list[bool] = []
+    original = module._consolidate
+
+    def spy(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return original(*args)
+
+    monkeypatch.setattr(module, "_consolidate", spy)
+    assert gc.isenabled()
+    module.consolidate([], [])
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        module.consolidate([], [])
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()

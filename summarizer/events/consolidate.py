@@ -20,8 +20,10 @@ Event ids are ``evt-<first article id>`` and stay stable as records grow.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from summarizer.events.entities import Adjudicator
@@ -56,6 +58,24 @@ def _event_id(article_ids: Iterable[str]) -> str:
     return "evt-" + min(article_ids)
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (reference counting still frees memory).
+
+    Grouping builds many long-lived objects that hold no cycles (features, vectors, scores);
+    each full collection walks all of them, so collections made a large batch superlinear:
+    100k synthetic briefs took 136.6 s with it and 101.1 s without (10k: 8.9 s). The
+    previous state is restored on exit.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def consolidate(
     briefs: Sequence[Brief],
     articles: Iterable[Article] | Mapping[str, Article] = (),
@@ -66,9 +86,19 @@ def consolidate(
     """Group ``briefs`` into events and merge each group; records sorted by id.
 
     ``articles`` (by id) supply the texts for lexical similarity, publication dates and
-    span checks; a brief without its article is grouped on the brief alone.
+    span checks; a brief without its article is grouped on the brief alone. The cyclic
+    garbage collector is paused meanwhile (see :func:`_cyclic_gc_paused`).
     """
-    by_id = _by_id(articles)
+    with _cyclic_gc_paused():
+        return _consolidate(briefs, _by_id(articles), config, adjudicator)
+
+
+def _consolidate(
+    briefs: Sequence[Brief],
+    by_id: Mapping[str, Article],
+    config: GroupConfig | None,
+    adjudicator: Adjudicator | None,
+) -> list[EventRecord]:
     briefs = sorted(briefs, key=lambda b: b.article_id)
     docs = [extract_features(b.article_id, by_id.get(b.article_id), b) for b in briefs]
     describe = (
