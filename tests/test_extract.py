@@ -87,6 +87,21 @@ def draft(**changes: Any) -> dict[str, Any]:
     return base
 
 
+def bare_draft(what: str, summary: str, **changes: Any) -> dict[str, Any]:
+    """An answer that names only its event and summary: no participants, topics, speakers,
+    figures, date or place (``changes`` set any of them)."""
+    empty: dict[str, Any] = {
+        "participants": [],
+        "mentioned": [],
+        "topics": [],
+        "speakers": [],
+        "date_text": None,
+        "place": None,
+        "figures": [],
+    }
+    return draft(what=what, summary=summary, **(empty | changes))
+
+
 def brief_of(article: Article, answer: dict[str, Any]) -> Brief:
     """The brief of ``article`` from one scripted answer; exactly one call is made."""
     backend = ScriptedBackend([answer])
@@ -297,16 +312,10 @@ def test_a_figure_is_its_number_and_noun_in_the_sentence_that_states_it() -> Non
 def test_text_figures_complement_the_models_own() -> None:
     text = "At least 17 people have been killed and over 300 injured, officials said on Sunday."
     article = Article(id="clash", text=text)
-    answer = draft(
-        what="clashes",
-        participants=[],
-        mentioned=[],
-        topics=[],
-        speakers=[],
-        date_text=None,
-        place=None,
+    answer = bare_draft(
+        "clashes",
+        "At least 17 people have been killed.",
         figures=[{"what": "people killed", "value": "17", "sentence": 1}],
-        summary="At least 17 people have been killed.",
     )
     brief = brief_of(article, answer)
     found = [(f.what, f.value, f.found_by) for f in brief.figures]
@@ -316,16 +325,10 @@ def test_text_figures_complement_the_models_own() -> None:
 def _text_figures(
     text: str, figures: list[dict[str, object]] | None = None
 ) -> list[tuple[str, str]]:
-    answer = draft(
-        what="event",
-        participants=[],
-        mentioned=[],
-        topics=[],
-        speakers=[],
-        date_text=None,
-        place=None,
+    answer = bare_draft(
+        "event",
+        "An event.",
         figures=figures or [],
-        summary="An event.",
     )
     brief = brief_of(Article(id="figs", text=text), answer)
     return [(f.value, f.found_by) for f in brief.figures]
@@ -710,16 +713,10 @@ def test_brief_round_trips_through_json(article: Article) -> None:
 def test_without_a_date_from_the_model_the_event_sentence_gives_it() -> None:
     text = "Rebels entered Goma on Monday evening, officials said. Talks are planned for June."
     article = Article(id="goma", text=text)
-    answer = draft(
-        what="rebels enter Goma",
-        participants=[],
-        mentioned=[],
-        topics=[],
-        speakers=[],
-        date_text=None,
+    answer = bare_draft(
+        "rebels enter Goma",
+        "Rebels entered Goma.",
         place="Mannheim, Germany",  # not in the text: dropped
-        figures=[],
-        summary="Rebels entered Goma.",
     )
     brief = brief_of(article, answer)
     assert brief.event.date_text == "on Monday evening"
@@ -738,16 +735,10 @@ def test_the_leads_date_beats_one_from_further_down() -> None:
         "Aid groups had warned of an attack on Saturday. Talks are planned for June."
     )
     article = Article(id="goma", text=text, published=dt.date(2026, 5, 6))
-    answer = draft(
-        what="rebels enter Goma",
-        participants=[],
-        mentioned=[],
-        topics=[],
-        speakers=[],
+    answer = bare_draft(
+        "rebels enter Goma",
+        "Rebels entered Goma.",
         date_text="on Saturday",
-        place=None,
-        figures=[],
-        summary="Rebels entered Goma.",
         sentence=2,
     )
     brief = brief_of(article, answer)

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from summarizer.events.datelines import (
-    date_from_byline,
     day_of_year,
     full_date,
     header_date,
@@ -138,7 +137,6 @@ class LeadCues:
     numbers: frozenset[str]
     report_date: dt.date | None
     year: int | None
-    brief_weekday: int | None
     day_of_year: int | None
 
 
@@ -295,9 +293,4 @@ def lead_cues(
         report_date=report_date,
         year=dated.year if dated else None,
         day_of_year=day_of_year(report_date, lead_text),
-        brief_weekday=(
-            find_weekday(brief.event.date_text)
-            if brief and not date_from_byline(brief.event.date_text, text)
-            else None
-        ),
     )

@@ -70,7 +70,7 @@ def _event(article: Article, draft: Draft, c: Checks) -> EventInfo:
     if date is not None and date_in(date.text) is None:
         date = None  # not a date ("Mannheim, Germany")
     lead = c.lead_date()
-    if lead is not None and (date is None or date.start > c.sentences.spans[:2][-1][1]):
+    if lead is not None and (date is None or date.start > c.lead_end):
         # The main event is the lead's: a date the lead writes beats none, and one the
         # model took from further down (a background or follow-up day).
         date = lead

@@ -120,6 +120,8 @@ class Sentences:
         return ([cited] if cited else []) + [s for s in self.spans if s != cited]
 
 
+_LEAD_SENTENCES = 2  # the lead: where a news text states its main event
+
 _TITLE_WORDS = frozenset(
     [
         "president",
@@ -250,9 +252,14 @@ class Checks:
             return span
         return None
 
+    @cached_property
+    def lead_end(self) -> int:
+        """Where the lead ends: after the article's first two sentences (its main event)."""
+        return self.sentences.spans[:_LEAD_SENTENCES][-1][1]
+
     def lead_date(self) -> Span | None:
-        """The first date written in the article's first two sentences (not a byline)."""
-        for start, end in self.sentences.spans[:2]:
+        """The first date written in the lead (:attr:`lead_end`), not in a byline."""
+        for start, end in self.sentences.spans[:_LEAD_SENTENCES]:
             found = date_in(self.text, start, end)
             if found is not None and not _in_byline(self.text, found[0]):
                 return self.span(*found)
@@ -274,11 +281,16 @@ class Checks:
         return None
 
 
+def _significant(word: str) -> bool:
+    """Whether a word of a name tells one actor from another: three letters or more, no
+    title."""
+    return len(word) >= 3 and word.lower() not in _TITLE_WORDS
+
+
 def name_words(name: str) -> set[str]:
-    """The words of ``name`` that tell one actor from another, casefolded: three letters or
-    more, no title ("Gov. Jane Roe" -> {"jane", "roe"})."""
-    words = re.findall(r"[^\W\d_][\w'’-]*", name)
-    return {w.casefold() for w in words if len(w) >= 3 and w.lower() not in _TITLE_WORDS}
+    """The :func:`_significant` words of ``name``, casefolded ("Gov. Jane Roe" -> {"jane",
+    "roe"})."""
+    return {w.casefold() for w in re.findall(r"[^\W\d_][\w'’-]*", name) if _significant(w)}
 
 
 def _find_name(text: str, start: int, end: int, name: str) -> tuple[int, int] | None:
@@ -287,7 +299,7 @@ def _find_name(text: str, start: int, end: int, name: str) -> tuple[int, int] | 
     words = re.findall(r"[^\W_][\w'’.-]*", name)
     if not words:
         return None
-    significant = [w for w in words if len(w) >= 3 and w.lower() not in _TITLE_WORDS]
+    significant = [w for w in words if _significant(w)]
     candidates = [r"\s+".join(map(re.escape, map(_plain, words)))]
     candidates += [re.escape(_plain(w)) for w in reversed(significant)]
     plain = _plain(text[start:end])

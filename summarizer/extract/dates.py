@@ -119,14 +119,11 @@ def resolve_date(
     if weekday is not None:
         if re.search(r"\bnext\s+week\b", lowered):
             return None  # "Monday next week" and the like: left to a reader
+        ahead = (WEEKDAYS.index(weekday) - published.weekday()) % 7
         if future and not re.search(r"\blast\s+" + weekday, lowered):
-            return published + dt.timedelta(
-                days=(WEEKDAYS.index(weekday) - published.weekday()) % 7
-            )
+            return published + dt.timedelta(days=ahead)
         if re.search(r"\b(next|coming)\s+" + weekday, lowered):
-            return published + dt.timedelta(
-                days=(WEEKDAYS.index(weekday) - published.weekday()) % 7 or 7
-            )
+            return published + dt.timedelta(days=ahead or 7)
         back = (published.weekday() - WEEKDAYS.index(weekday)) % 7
         if re.search(r"\blast\s+" + weekday, lowered) and back == 0:
             back = 7
