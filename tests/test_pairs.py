@@ -289,3 +289,30 @@ def test_brief_figures_do_not_become_lead_counts():
     with_brief, text_only = extract_features(art.id, art, fig), extract_features(art.id, art, None)
     assert with_brief.lead_counts == text_only.lead_counts
     assert with_brief.counts == text_only.counts
+
+
+def test_a_brief_s_kind_of_happening_and_counted_groups_do_not_identify_its_event():
+    """Two quakes share the topic "earthquake" and a group named by a common noun ("five
+    people"): any event of the kind has them, so neither is evidence for one event (#13:
+    they merged two dev-set quakes on one island three years apart)."""
+    from summarizer.events.cues import names_kind
+    from summarizer.types import Topic
+
+    assert names_kind("earthquake") and names_kind("meeting") and not names_kind("oil")
+    arts, briefs = dated_pair(("phone call",) * 2, ("on Monday",) * 2, dt.date(2026, 5, 15))
+    text = arts[0].text
+    b = briefs[0].model_copy(
+        update={
+            "topics": [
+                Topic(label=label, evidence=[span(text, "The two leaders")])
+                for label in ("earthquake", "oil exports")
+            ],
+            "participants": [
+                *briefs[0].participants,
+                Participant(name="five people", evidence=[span(text, "The two leaders")]),
+            ],
+        }
+    )
+    doc = extract_features(arts[0].id, arts[0], b)
+    assert doc.topics == {"oil", "exports"}
+    assert doc.participants == {"name:okafor", "name:lindqvist"}

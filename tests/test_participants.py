@@ -11,7 +11,14 @@ import pytest
 
 from summarizer import Article, Extractor
 from summarizer.extract.checks import Checks, name_words
-from summarizer.extract.participants import in_lead, is_outlet, lead_participants, lead_span
+from summarizer.extract.participants import (
+    event_roles,
+    in_lead,
+    is_outlet,
+    is_place,
+    lead_participants,
+    lead_span,
+)
 from summarizer.extract.schema import DMention
 from summarizer.testing import ScriptedBackend
 from summarizer.types import Participant
@@ -121,3 +128,67 @@ def test_the_brief_keeps_who_the_opening_names_and_adds_who_the_model_only_menti
     answer = [("Zorvex Labs", 1), ("Bertrand Ulm", 8), ("Wirral Times", 1)]
     got = participants_of(text, answer, ["Quillane Foods"])
     assert got == ["Zorvex Labs", "Quillane Foods"]
+
+
+def role_names(text: str, have: Sequence[str] = ()) -> list[str]:
+    c = Checks.of(text)
+    known = [Participant(name=n, evidence=[c.span(0, 1)]) for n in have]
+    found = event_roles(c, known, c.people)
+    for p in found:
+        (span,) = p.evidence
+        assert text[span.start : span.end] == span.text == p.name
+    return [p.name for p in found]
+
+
+@pytest.mark.parametrize(
+    ("lead", "group"),
+    [
+        ("A strong quake hit Marovia on Sunday, killing at least 12 people.", "at least 12 people"),
+        ("Three villagers died when a dam burst near Vallen on Monday.", "Three villagers"),
+        (
+            "A storm swept Vallen. Fourteen passengers were injured on a ferry.",
+            "Fourteen passengers",
+        ),
+    ],
+)
+def test_the_victims_the_lead_counts_take_part_as_a_group(lead: str, group: str) -> None:
+    assert role_names(lead + " Repairs began on Tuesday.") == [group]
+
+
+def test_a_count_of_victims_after_the_lead_or_not_harmed_is_no_participant() -> None:
+    assert role_names("A storm hit Vallen. Roads closed. Later, 40 people were injured.") == []
+    assert role_names("About 40 people attended the opening of the bridge on Monday.") == []
+    # "people" is taken when a participant already names them
+    assert role_names("A fire killed nine people on Monday.", have=["nine people"]) == []
+
+
+def test_the_people_the_text_says_were_killed_or_hurt_take_part() -> None:
+    text = (
+        "A bomb exploded at a bank in Vallen on Friday. Police Capt. Odile Varga, 44, and"
+        " Senior Trooper Bertrand Ulm were killed in the blast. Chief Ines Marr was listed in"
+        " critical condition. Sgt. Paulo Dent became emotional describing Capt. Varga, who also"
+        " was killed. Her colleague, Tomas Brel, said Ulm died a hero."
+    )
+    assert role_names(text) == ["Odile Varga", "Bertrand Ulm", "Ines Marr"]
+
+
+def test_a_person_introduced_by_a_part_in_the_event_takes_part() -> None:
+    text = (
+        "Odile Varga stopped Ines Marr in the sixth round on Saturday. Referee Paulo Dent"
+        " waved it off. The suspect, Tomas Brel, was not named by analyst Bertrand Ulm."
+    )
+    assert role_names(text) == ["Paulo Dent", "Tomas Brel"]
+
+
+def test_a_ship_the_opening_names_takes_part() -> None:
+    text = (
+        "The Marovian navy said it captured 12 pirates on Saturday. Commandos boarded the"
+        " merchant vessel MV Quillane Star after its distress call."
+    )
+    assert role_names(text) == ["MV Quillane Star"]
+
+
+def test_a_place_never_takes_part() -> None:
+    assert is_place("Qarth island") and is_place("Vallen County") and not is_place("Marr Bank")
+    text = "A quake jolted Qarth island on Sunday, damaging buildings."
+    assert lead_names(text, ["Qarth island"]) == []

@@ -18,6 +18,7 @@ lead. How two documents' cues are compared is :mod:`summarizer.events.pairs`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections import Counter
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from summarizer.events.features import TfidfCorpus
     from summarizer.types import Brief
 
-__all__ = ["LazyCues", "LeadCues", "lead_cues", "what_kind"]
+__all__ = ["LazyCues", "LeadCues", "lead_cues", "names_kind", "what_kind"]
 
 # Event types: the word naming what happened, by class. General news vocabulary; the
 # classes keep apart the steps a story goes through (arrest, charge, plea, trial, verdict,
@@ -107,6 +108,14 @@ _TYPES = tuple((kind, re.compile(rf"\b(?:{words})\b")) for kind, words in _TYPE_
 _HEAD_END = re.compile(
     r"\b(?:of|with|between|to|in|on|at|for|from|by|against|over|after|about|as|and)\b"
 )
+
+
+@functools.lru_cache(maxsize=8192)
+def names_kind(word: str) -> bool:
+    """Whether ``word`` names a kind of happening ("earthquake", "meeting"): two events of
+    one kind share it, so it tells nothing about their being one."""
+    lowered = word.lower()
+    return any(rx.fullmatch(lowered) for _, rx in _TYPES)
 
 
 def what_kind(what: str) -> str | None:

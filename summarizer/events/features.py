@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer.events.cues import LazyCues, what_kind
+from summarizer.events.cues import LazyCues, names_kind, what_kind
 from summarizer.events.datelines import date_from_byline
 from summarizer.events.entities import canonical_key
 from summarizer.events.names import counted_quantities, person_surnames, proper_names
@@ -114,8 +114,15 @@ def extract_features(doc_id: str, article: Article | None, brief: Brief | None) 
     date_from_brief = False
     if brief is not None:
         words += tokenize(" ".join([brief.summary, brief.event.what]))
-        participants = frozenset(canonical_key(p.name) for p in brief.participants)
-        topics = frozenset(t for topic in brief.topics for t in tokenize(topic.label))
+        # A group named by a common noun ("10 people", "Somali pirates") is who it happened
+        # to, not who tells one event from another.
+        participants = frozenset(
+            canonical_key(p.name) for p in brief.participants if not p.name.split()[-1].islower()
+        )
+        # the kind of happening is the event type's to weigh, not a topic's
+        topics = frozenset(
+            t for topic in brief.topics for t in tokenize(topic.label) if not names_kind(t)
+        )
         event_type = _event_type(brief.event.what) or event_type
         # a date the brief read off the byline or date line is the report's date, not the
         # event's (#13: one shooting was split by the next day's byline)

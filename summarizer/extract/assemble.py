@@ -20,7 +20,13 @@ from summarizer.extract.checks import Checks, quotations, states_value
 from summarizer.extract.commitments import stated_commitments
 from summarizer.extract.dates import date_in, future_before, resolve_date
 from summarizer.extract.numbers import find_figures, past_sentences
-from summarizer.extract.participants import in_lead, is_outlet, lead_participants
+from summarizer.extract.participants import (
+    event_roles,
+    in_lead,
+    is_outlet,
+    is_place,
+    lead_participants,
+)
 from summarizer.extract.people import referent
 from summarizer.extract.schema import Draft
 from summarizer.extract.speakers import resolve_speakers
@@ -116,7 +122,7 @@ def _participants(draft: Draft, c: Checks) -> list[Participant]:
     out = []
     for p in draft.participants:
         span = c.name("participant", p.name, p.sentence)
-        if span is not None and (not in_lead(c, p.name) or is_outlet(p.name)):
+        if span is not None and (not in_lead(c, p.name) or is_outlet(p.name) or is_place(p.name)):
             c.drop("participant", p.name, span.text, "unsupported")
         elif span is not None:
             country = _tidy(p.country) if p.country else None
@@ -125,7 +131,8 @@ def _participants(draft: Draft, c: Checks) -> list[Participant]:
             )
     out = _dedupe(out, lambda p: word_key(p.name))
     mentioned = [m.model_copy(update={"name": _tidy(m.name)}) for m in draft.mentioned]
-    return out + lead_participants(c, out, mentioned, c.people)
+    out += lead_participants(c, out, mentioned, c.people)
+    return out + event_roles(c, out, c.people)
 
 
 def _mentioned(draft: Draft, c: Checks, actors: set[str]) -> list[Mention]:

@@ -1,4 +1,4 @@
-"""Who took part in the main event: the model's participants, completed from the lead.
+"""Who took part in the main event: the model's participants, completed from the text.
 
 A news article states its main event in its first sentence (the lead), and names there
 who took part: "Acme agreed to buy Widgetco", "Gov. Jane Roe urged lawmakers ...". The
@@ -9,8 +9,13 @@ participants the model names (checked in :mod:`summarizer.extract.checks`):
 - a name the model lists as mentioned takes part when the lead writes it as an actor: its
   whole name or its head word (the last one), not after a preposition of place ("in
   Ruritania", "travel to Ruritania") nor as a possessor ("Ruritania's new law");
+- who the text casts in the event's roles (:func:`event_roles`): the victims as a group
+  when the lead counts them ("killing 10 people"), the named people it says were killed or
+  hurt, the ships the opening sentences name ("MV Gibe"), and people introduced by a part
+  in the event ("referee Tony Weeks", "the suspect, Jo Doe");
 
-each unless a participant already shares a name word with it. Nothing here calls a model.
+each unless a participant already shares a name word with it, and never a place ("Qeshm
+island") or an outlet. Nothing here calls a model.
 """
 
 from __future__ import annotations
@@ -23,7 +28,15 @@ from summarizer.extract.people import Mention
 from summarizer.extract.schema import DMention
 from summarizer.types import Participant
 
-__all__ = ["LEAD_SENTENCES", "in_lead", "is_outlet", "lead_participants", "lead_span"]
+__all__ = [
+    "LEAD_SENTENCES",
+    "event_roles",
+    "in_lead",
+    "is_outlet",
+    "is_place",
+    "lead_participants",
+    "lead_span",
+]
 
 LEAD_SENTENCES = 5
 """The sentences that open an article: who took part in its main event is named there."""
@@ -58,6 +71,18 @@ def lead_span(c: Checks) -> tuple[int, int]:
     if m and len(m.group().split()) <= 7 and not re.search(r"\b[a-z]{4,}\b", m.group()):
         start = m.end()
     return start, end
+
+
+_PLACE_HEAD = re.compile(
+    r"\b(?:[Ii]slands?|[Rr]iver|[Ll]ake|[Mm]ountains?|[Cc]oast|[Pp]rovince|[Cc]ounty|"
+    r"[Rr]egion|[Vv]alley|[Bb]ay|[Gg]ulf|[Ss]ea|[Oo]cean|[Pp]eninsula|[Dd]istrict)$"
+)
+
+
+def is_place(name: str) -> bool:
+    """Whether ``name`` is a place by its head word ("Qeshm island", "Gulf of Aden" is
+    not caught): a place is where an event happens, not who takes part."""
+    return _PLACE_HEAD.search(name.strip()) is not None
 
 
 def is_outlet(name: str) -> bool:
@@ -114,8 +139,103 @@ def lead_participants(
     candidates += [(m.name, _as_actor(c.text, start, end, m.name)) for m in mentioned]
     for name, where in candidates:
         words = name_words(name)
-        if where is None or not words or words & taken or is_outlet(name):
+        if where is None or not words or words & taken or is_outlet(name) or is_place(name):
             continue
         taken |= words
         out.append(Participant(name=name, evidence=[c.span(*where)]))
     return out
+
+
+# --- who the text casts in the event's roles -----------------------------------------------
+
+_NUMBER = (
+    r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|a\s+dozen|"
+    r"dozens|scores|hundreds|thousands)"
+)
+_HUMANS = (
+    r"(?:people|persons|civilians|residents|villagers|children|women|men|students|workers|"
+    r"employees|officers|policemen|soldiers|troops|passengers|tourists|miners|pilgrims|"
+    r"worshippers|protesters|demonstrators|fans|guests|patients|staff)"
+)
+_GROUP = (
+    r"(?:(?:at\s+least|more\s+than|some|about|nearly|almost|over|up\s+to)\s+)?"
+    rf"{_NUMBER}\s+(?:of\s+)?(?:[a-z]+\s+)?{_HUMANS}"
+)
+_HARM = r"(?:killed|injured|wounded|hurt|died|dead)"
+# The victims as a group: "killing 10 people", "Three people died", "five people were hurt".
+_VICTIMS = re.compile(
+    rf"\b(?:killing|injuring|wounding|hurting|killed|injured|wounded)\s+(?P<a>{_GROUP})\b"
+    rf"|\b(?P<b>{_GROUP})\s+(?:(?:were|was|have\s+been|had\s+been|are|have|had)\s+)?{_HARM}\b",
+    re.I,
+)
+# A named person struck by the event: "Capt. Jane Roe, 44, was killed in the blast".
+_STRUCK = re.compile(
+    r"\bdied\b|\b(?:was|were|had\s+been|have\s+been)\s+(?:(?:fatally|critically|seriously|badly)\s+)?"
+    r"(?:killed|injured|wounded|shot|hurt|(?:listed\s+)?in\s+(?:critical|serious)\s+condition)\b"
+)
+# What may stand between a struck person and the verb ("Jo Roe, 44, was", "Jo Roe, who
+# also was"), and between two of them ("Jo Roe and Officer Al Poe").
+_TO_VERB = re.compile(r"(?:\s*,\s*(?:both\s+|aged\s+)?\d+\s*,?|\s*,?\s*who(?:\s+also)?)?\s*")
+_JOINED = re.compile(r"(?:\s*,\s*(?:aged\s+)?\d+\s*,?)?\s*,?\s*and\s+(?:[A-Za-z.]+\s+){0,6}")
+# A ship by its prefix ("MV Gibe", "USS Cole"): in a lead, a vessel attacked, seized or sent.
+_VESSEL = re.compile(r"\b(?:MV|M/V|MT|INS|USS|HMS|HMAS|RMS)\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?")
+# A person introduced by their part in the event ("referee Jo Doe", "the suspect, Jo Doe").
+_ROLE_BEFORE = re.compile(
+    r"\b(?:referee|umpire|judge|defendant|suspect|gunman|shooter|attacker|bomber|victim|"
+    r"pilot|hostage)s?,?\s+$",
+    re.I,
+)
+
+
+def event_roles(
+    c: Checks, have: Sequence[Participant], persons: Sequence[Mention]
+) -> list[Participant]:
+    """Participants ``have`` lacks that the text casts in the event's roles: the victims
+    as a group when the lead (:attr:`Checks.lead_end`) counts them, the named people it
+    says were killed or hurt, the ships the opening sentences (:data:`LEAD_SENTENCES`) name,
+    and people it introduces by a part in the event (a referee, a defendant, a suspect)."""
+    taken = set().union(*(name_words(p.name) for p in have))
+    candidates: list[tuple[str, int, int]] = []
+    m = _VICTIMS.search(c.text, 0, c.lead_end)
+    if m is not None:
+        key = "a" if m.group("a") else "b"
+        if not any(w in taken for w in ("people", "victims")):
+            candidates.append((m.group(key), m.start(key), m.end(key)))
+    lead = c.sentences.spans[min(LEAD_SENTENCES, len(c.sentences.spans)) - 1][1]
+    candidates += [(v.group(), v.start(), v.end()) for v in _VESSEL.finditer(c.text, 0, lead)]
+    for start, end in c.sentences.spans:
+        for hit in _STRUCK.finditer(c.text, start, end):
+            candidates += _struck(
+                c.text, [p for p in persons if start <= p.start < hit.start()], hit.start()
+            )
+    candidates += [
+        (p.name, p.start, p.end)
+        for p in persons
+        if _ROLE_BEFORE.search(c.text, max(0, p.start - 20), p.start)
+    ]
+    out: list[Participant] = []
+    for name, start, end in candidates:
+        name = _POSSESSIVE_END.sub("", name)
+        words = name_words(name)
+        if not words or words & taken:
+            continue
+        taken |= words
+        out.append(Participant(name=name, evidence=[c.span(start, end)]))
+    return out
+
+
+def _struck(text: str, before: Sequence[Mention], verb: int) -> list[tuple[str, int, int]]:
+    """The people of ``before`` who are the subject of the verb at ``verb``: the last one
+    named right before it, and those joined to them by "and"."""
+    out: list[tuple[str, int, int]] = []
+    end = verb
+    for p in reversed(before):
+        gap = text[p.end : end]
+        if not (_TO_VERB if not out else _JOINED).fullmatch(gap) or re.search(
+            r"\w+(?:ed|ing)\b", gap
+        ):
+            break
+        out.append((p.name, p.start, p.end))
+        end = p.start
+    return out[::-1]

@@ -44,7 +44,8 @@ _ROLES = {
 _TITLE_WORDS = frozenset(t.rstrip(".") for titles in _ROLES.values() for t in titles) | frozenset(
     """Mr Mrs Ms Dr Rep Sgt Lt Col Gen General Officer Detective Chief Premier Prime Lord
     Sir Dame Rev Justice Commissioner Director Coach Speaker Leader Lieutenant Sergeant
-    Admiral Commander Deputy Vice State""".split()  # noqa: SIM905
+    Admiral Commander Deputy Vice State Trooper Senior Constable Referee
+    Umpire""".split()  # noqa: SIM905
 )
 # Words of organisations, places and things, never of a person's name.
 _NOT_PERSON = frozenset(
@@ -67,7 +68,8 @@ _NOT_PERSON = frozenset(
 _FUNCTION = frozenset(
     """The A An This That These Those He She It They We I You His Her Its Their Our But And
     Or So If In On At As For From By With Without After Before When While Still Yet Also
-    Then There Here Meanwhile However Indeed Even""".split()  # noqa: SIM905
+    Then There Here Meanwhile However Indeed Even Although Though Because Since Until
+    Unless Whether Once""".split()  # noqa: SIM905
 )
 # A name right after one of these is an object, not the subject of its sentence.
 _OBJECT = re.compile(
@@ -144,7 +146,13 @@ def people(text: str, quoted: Sequence[tuple[int, int]] = ()) -> list[Mention]:
         if len(words) < 2:
             continue
         titled = [i for i, w in enumerate(words) if w.rstrip(".") in _TITLE_WORDS]
-        name = _trim(" ".join(words[titled[-1] + 1 :] if titled else words))
+        words = words[titled[-1] + 1 :] if titled else words
+        # A person after an organisation's name ("Fox News Chris Wallace") is that person.
+        things = [
+            i for i, w in enumerate(words) if w.removesuffix("’s").removesuffix("'s") in _NOT_PERSON
+        ]
+        name = " ".join(words[things[-1] + 1 :]) if things and len(words) - things[-1] > 2 else ""
+        name = name or _trim(" ".join(words))
         if len(name.split()) < 2 or not _outside(quoted, m.start(), m.end()):
             continue
         key = _surname(name)
