@@ -316,3 +316,29 @@ def test_a_brief_s_kind_of_happening_and_counted_groups_do_not_identify_its_even
     doc = extract_features(arts[0].id, arts[0], b)
     assert doc.topics == {"oil", "exports"}
     assert doc.participants == {"name:okafor", "name:lindqvist"}
+
+
+@pytest.mark.parametrize("scorer", SCORERS)
+def test_briefs_naming_two_kinds_of_happening_cost_the_type_penalty(scorer):
+    """A deal and a declaration by the same people are two events (#13's hidden set merged
+    them); a call and a meeting differ in the rules' event types already and pay once."""
+    import dataclasses
+
+    from summarizer.events.pairs import brief_terms
+
+    config = GroupConfig(scorer=scorer)
+
+    def terms(whats: tuple[str, str]) -> tuple[float, list[str], float]:
+        arts, briefs = dated_pair(whats, ("on Monday",) * 2, dt.date(2026, 5, 15))
+        a, b = (extract_features(x.id, x, y) for x, y in zip(arts, briefs, strict=True))
+        reasons: list[str] = []
+        got = brief_terms(0.0, a, b, config, reasons)
+        # the same pair with the second brief's kind made the first's
+        same = brief_terms(0.0, a, dataclasses.replace(b, kind=a.kind), config, [])
+        return got, reasons, same
+
+    got, reasons, same = terms(("trade deal with Lindqvist", "emergency declared by Lindqvist"))
+    assert got == pytest.approx(same - config.type_penalty)
+    assert "kinds deal vs declaration" in reasons
+    got, reasons, same = terms(("phone call with Lindqvist", "Okafor met Lindqvist"))
+    assert got == pytest.approx(same) and not any(r.startswith("kinds") for r in reasons)

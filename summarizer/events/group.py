@@ -20,8 +20,9 @@ posting lists longer than ``max_postings`` are ignored and each document keeps i
 
 ``GroupConfig(scorer="learned")`` replaces the text part of this hand-tuned score (cosine,
 coverage, counts, dates, lead actors, event types) by the logistic pair scorer of
-:mod:`summarizer.events.pairs` (fitted on ECB+, issue #13); the brief terms (participants,
-topics, places) and the hard rules stay. For both scorers, a brief's event date read off the
+:mod:`summarizer.events.pairs` (fitted on ECB+, issue #13); the brief terms
+(:func:`~summarizer.events.pairs.brief_terms`: participants, topics, kinds of happening,
+places) and the hard rules stay. For both scorers, a brief's event date read off the
 article's byline or date line is the report's date and is not used as the event's.
 
 **Clustering** is greedy average linkage over the candidate edges in descending score
@@ -48,7 +49,7 @@ from summarizer.events.features import (
     resolve_weekday,
 )
 from summarizer.events.names import by_noun
-from summarizer.events.pairs import brief_dates, learned_value, pair_features
+from summarizer.events.pairs import brief_dates, brief_terms, learned_value, pair_features
 from summarizer.text import WEEKDAYS
 from summarizer.types import Adjudication
 
@@ -127,15 +128,6 @@ def _count_conflicts(a: DocFeatures, b: DocFeatures) -> list[str]:
     return out
 
 
-def _absent(keys: Iterable[str], other: DocFeatures) -> bool:
-    """Whether some person key (``name:<surname>``) is not even mentioned in ``other``."""
-    return any(k.startswith("name:") and k[5:] not in other.vocab for k in keys)
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
 def _date_disagreement(
     a: DocFeatures, b: DocFeatures, config: GroupConfig
 ) -> tuple[float, str | None, bool]:
@@ -195,7 +187,7 @@ def score_pair(
     if a.event_type and b.event_type and a.event_type != b.event_type:
         score -= config.type_penalty
         reasons.append(f"types {a.event_type} vs {b.event_type}")
-    score = _brief_terms(score, a, b, config, reasons)
+    score = brief_terms(score, a, b, config, reasons)
     return PairScore(score, False, tuple(reasons))
 
 
@@ -219,27 +211,8 @@ def _learned_score(
     if forbidden:
         return PairScore(score, True, tuple(reasons))
     score -= penalty
-    score = _brief_terms(score, a, b, config, reasons)
+    score = brief_terms(score, a, b, config, reasons)
     return PairScore(score, False, tuple(reasons))
-
-
-def _brief_terms(
-    score: float, a: DocFeatures, b: DocFeatures, config: GroupConfig, reasons: list[str]
-) -> float:
-    """``score`` with the briefs' participants, topics and places weighed in (both scorers)."""
-    if a.participants and b.participants:
-        score += config.participant_weight * _jaccard(a.participants, b.participants)
-        only_a, only_b = a.participants - b.participants, b.participants - a.participants
-        if only_a and only_b:
-            # Stronger when each side has an actor the other text never names at all.
-            absent = _absent(only_a, b) and _absent(only_b, a)
-            score -= config.participant_penalty * (1.0 if absent else 0.4)
-            reasons.append("participants differ" + (" (absent from text)" if absent else ""))
-    score += config.topic_weight * _jaccard(a.topics, b.topics)
-    if a.place and b.place and a.place not in b.place and b.place not in a.place:
-        score -= config.place_penalty
-        reasons.append(f"places {a.place} vs {b.place}")
-    return score
 
 
 def candidate_pairs(

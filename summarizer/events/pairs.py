@@ -33,9 +33,10 @@ Score
 ``value = OFFSET + SCALE * (w . x + b)`` (:func:`learned_value`): the logit, placed so that
 the linkage threshold of :class:`~summarizer.events.group.GroupConfig` (0.2) is logit 0 and
 the adjudication margin (0.05) is half a logit. Average linkage averages these values, so
-it averages logits. :func:`summarizer.events.group.score_pair` adds the rules' brief terms
-(participants, topics, places: evidence an LLM brief adds, absent from ECB+ and so not
-learned) on the same scale, and :func:`brief_dates` compares the briefs' event dates and
+it averages logits. :func:`summarizer.events.group.score_pair` adds the brief terms
+(:func:`brief_terms`: participants, topics, the kinds of happening the briefs' ``what``
+name, places: evidence an LLM brief adds, absent from ECB+ and so not learned) on the
+same scale, and :func:`brief_dates` compares the briefs' event dates and
 weekdays. Hard rules stay hard: publication dates further apart than ``date_window_days``,
 and two briefs' event dates too far apart (:func:`brief_dates`), forbid a link.
 A brief date read off a byline or date line is the report's date, not the event's
@@ -46,7 +47,7 @@ two), so it never enters the comparison.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from summarizer.events.cues import LeadCues
@@ -63,6 +64,7 @@ __all__ = [
     "SCALE",
     "WEIGHTS",
     "brief_dates",
+    "brief_terms",
     "learned_value",
     "pair_features",
 ]
@@ -343,3 +345,39 @@ def brief_dates(
     if wa is not None and wb is not None and wa != wb:
         return cost, f"event weekdays {wa} vs {wb} (0 = Monday)", False
     return 0.0, None, False
+
+
+def _absent(keys: Iterable[str], other: DocFeatures) -> bool:
+    """Whether some person key (``name:<surname>``) is not even mentioned in ``other``."""
+    return any(k.startswith("name:") and k[5:] not in other.vocab for k in keys)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def brief_terms(
+    score: float, a: DocFeatures, b: DocFeatures, config: GroupConfig, reasons: list[str]
+) -> float:
+    """``score`` with the briefs' participants, topics, kinds of happening and places weighed
+    in (both scorers)."""
+    if a.participants and b.participants:
+        score += config.participant_weight * _jaccard(a.participants, b.participants)
+        only_a, only_b = a.participants - b.participants, b.participants - a.participants
+        if only_a and only_b:
+            # Stronger when each side has an actor the other text never names at all.
+            absent = _absent(only_a, b) and _absent(only_b, a)
+            score -= config.participant_penalty * (1.0 if absent else 0.4)
+            reasons.append("participants differ" + (" (absent from text)" if absent else ""))
+    score += config.topic_weight * _jaccard(a.topics, b.topics)
+    # Two briefs naming two kinds of happening (a deal, then an emergency declared by the
+    # same people): on the dev briefs 200 of 201 such pairs are two events. Counted once
+    # where the rules' event types already differ.
+    types_differ = a.event_type and b.event_type and a.event_type != b.event_type
+    if a.kind and b.kind and a.kind != b.kind and not types_differ:
+        score -= config.type_penalty
+        reasons.append(f"kinds {a.kind} vs {b.kind}")
+    if a.place and b.place and a.place not in b.place and b.place not in a.place:
+        score -= config.place_penalty
+        reasons.append(f"places {a.place} vs {b.place}")
+    return score
