@@ -192,3 +192,19 @@ def test_a_place_never_takes_part() -> None:
     assert is_place("Qarth island") and is_place("Vallen County") and not is_place("Marr Bank")
     text = "A quake jolted Qarth island on Sunday, damaging buildings."
     assert lead_names(text, ["Qarth island"]) == []
+
+
+def test_a_group_acting_in_the_lead_takes_part() -> None:
+    text = (
+        "Two guards died after rioters in Vallen set fire to a depot during a strike."
+        " Marovian police clashed with protesters as thousands marched."
+    )
+    assert role_names(text) == ["rioters", "Marovian police"]
+
+
+def test_a_group_that_only_reports_or_acts_after_the_lead_does_not() -> None:
+    text = (
+        "Marovian police confirmed the depot was closed on Monday. Repairs began at once."
+        " Later that week, rioters set fire to a bus."
+    )
+    assert role_names(text) == []

@@ -180,6 +180,22 @@ _TO_VERB = re.compile(r"(?:\s*,\s*(?:both\s+|aged\s+)?\d+\s*,?|\s*,?\s*who(?:\s+
 _JOINED = re.compile(r"(?:\s*,\s*(?:aged\s+)?\d+\s*,?)?\s*,?\s*and\s+(?:[A-Za-z.]+\s+){0,6}")
 # A ship by its prefix ("MV Gibe", "USS Cole"): in a lead, a vessel attacked, seized or sent.
 _VESSEL = re.compile(r"\b(?:MV|M/V|MT|INS|USS|HMS|HMAS|RMS)\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?")
+# A group acting in the lead: "rioters set fire to a bank", "Greek police clashed with ...".
+_GROUP_NOUN = (
+    r"(?:protesters|demonstrators|rioters|police|policemen|troops|soldiers|forces|militants|"
+    r"rebels|insurgents|gunmen|lawmakers|legislators|senators|voters|residents|villagers|"
+    r"workers|firefighters|rescuers|pirates|students|fans|investigators|prosecutors)"
+)
+_ACTING = re.compile(
+    rf"(?<![\w-])(?P<group>(?:[A-Z][\w-]+\s+)?(?:[a-z]+\s+)?{_GROUP_NOUN})"
+    r"(?:\s+in\s+[A-Z]\w+)?\s+(?:have\s+|had\s+)?"
+    r"(?!(?:announc|confirm|explain|report|stat|add|not|claim|defend|warn)ed\b)"
+    r"(?:[a-z]+ed|took|set|threw|fought|stormed|shot|seized|broke|stole|began|ran|hit|struck|"
+    r"won|met|held|gave|sent|made|caught|came)\b"
+)
+_NOT_MODIFIER = frozenset(
+    "of after by some the and as when while before many other think say that which who".split()  # noqa: SIM905
+)
 # A person introduced by their part in the event ("referee Jo Doe", "the suspect, Jo Doe").
 _ROLE_BEFORE = re.compile(
     r"\b(?:referee|umpire|judge|defendant|suspect|gunman|shooter|attacker|bomber|victim|"
@@ -202,6 +218,12 @@ def event_roles(
         key = "a" if m.group("a") else "b"
         if not any(w in taken for w in ("people", "victims")):
             candidates.append((m.group(key), m.start(key), m.end(key)))
+    for m in _ACTING.finditer(c.text, 0, c.lead_end):
+        start = m.start("group")
+        first = m.group("group").split()[0]
+        if first.lower() in _NOT_MODIFIER:
+            start += len(first) + 1
+        candidates.append((c.text[start : m.end("group")], start, m.end("group")))
     lead = c.sentences.spans[min(LEAD_SENTENCES, len(c.sentences.spans)) - 1][1]
     candidates += [(v.group(), v.start(), v.end()) for v in _VESSEL.finditer(c.text, 0, lead)]
     for start, end in c.sentences.spans:
