@@ -28,6 +28,7 @@ from summarizer.extract.participants import (
     lead_participants,
 )
 from summarizer.extract.people import referent
+from summarizer.extract.places import lead_place
 from summarizer.extract.schema import Draft
 from summarizer.extract.speakers import resolve_speakers
 from summarizer.text import split_sentences, word_key
@@ -84,6 +85,8 @@ def _event(article: Article, draft: Draft, c: Checks) -> EventInfo:
         found = date_in(article.text, evidence.start, evidence.end)
         date = c.span(*found) if found else None
     place = c.place(draft.place) if draft.place else None
+    if place is None:  # the model gave none, or none that stands (see .places)
+        place = lead_place(c)
     what = _tidy(draft.what)
     if c.words.unsupported(what):
         c.drop("what", what, what, "unsupported")

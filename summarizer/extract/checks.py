@@ -246,7 +246,11 @@ class Checks:
         span = self.aligner.align(place)
         if span is None:
             self.drop("place", place, place, "not_found")
-        elif _PLACE_NOT.search(span.text) or not span.text[:1].isupper():
+        elif (
+            _PLACE_NOT.search(span.text)
+            or not span.text[:1].isupper()
+            or _only_a_home(self.text, span.text)
+        ):
             self.drop("place", place, span.text, "not_a_place")
         else:
             return span
@@ -279,6 +283,20 @@ class Checks:
                 return self.span(start, end)
         self.drop("date", date_text, date_text, "byline")
         return None
+
+
+_HOME_AFTER = re.compile(r"-based|-headquartered|\s+(?:company|firm|startup|consultancy)\b")
+_HOME_BEFORE = re.compile(r"\b(?:based|headquartered)\s+in\s+$")
+
+
+def _only_a_home(text: str, place: str) -> bool:
+    """Whether ``text`` writes ``place`` only as a company's home ("a New York-based firm",
+    "a New York company", "based in New York"): not where the event happened."""
+    spans = [m.span() for m in re.finditer(re.escape(place), text)]
+    return bool(spans) and all(
+        _HOME_AFTER.match(text, end) or _HOME_BEFORE.search(text, max(0, start - 30), start)
+        for start, end in spans
+    )
 
 
 def _significant(word: str) -> bool:
