@@ -11,8 +11,9 @@ participants the model names (checked in :mod:`summarizer.extract.checks`):
   Ruritania", "travel to Ruritania") nor as a possessor ("Ruritania's new law");
 - who the text casts in the event's roles (:func:`event_roles`): the victims as a group
   when the lead counts them ("killing 10 people"), the named people it says were killed or
-  hurt, the ships the opening sentences name ("MV Gibe"), and people introduced by a part
-  in the event ("referee Tony Weeks", "the suspect, Jo Doe");
+  hurt, groups the lead has act ("rioters set fire to a bank"), the ships the opening
+  sentences name ("MV Gibe"), and people introduced by a part in the event ("referee Tony
+  Weeks", "the suspect, Jo Doe");
 
 each unless a participant already shares a name word with it, and never a place ("Qeshm
 island") or an outlet. Nothing here calls a model.
@@ -208,9 +209,10 @@ def event_roles(
     c: Checks, have: Sequence[Participant], persons: Sequence[Mention]
 ) -> list[Participant]:
     """Participants ``have`` lacks that the text casts in the event's roles: the victims
-    as a group when the lead (:attr:`Checks.lead_end`) counts them, the named people it
-    says were killed or hurt, the ships the opening sentences (:data:`LEAD_SENTENCES`) name,
-    and people it introduces by a part in the event (a referee, a defendant, a suspect)."""
+    as a group when the lead (:attr:`Checks.lead_end`) counts them, groups the lead has act
+    ("rioters set fire"), the ships the opening sentences (:data:`LEAD_SENTENCES`) name, the
+    named people it says were killed or hurt, and people it introduces by a part in the
+    event (a referee, a defendant, a suspect)."""
     taken = set().union(*(name_words(p.name) for p in have))
     candidates: list[tuple[str, int, int]] = []
     m = _VICTIMS.search(c.text, 0, c.lead_end)
@@ -240,7 +242,7 @@ def event_roles(
     for name, start, end in candidates:
         name = _POSSESSIVE_END.sub("", name)
         words = name_words(name)
-        if not words or words & taken:
+        if not words or words & taken or is_outlet(name) or is_place(name):
             continue
         taken |= words
         out.append(Participant(name=name, evidence=[c.span(start, end)]))
