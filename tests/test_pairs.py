@@ -342,3 +342,17 @@ def test_briefs_naming_two_kinds_of_happening_cost_the_type_penalty(scorer):
     assert "kinds deal vs declaration" in reasons
     got, reasons, same = terms(("phone call with Lindqvist", "Okafor met Lindqvist"))
     assert got == pytest.approx(same) and not any(r.startswith("kinds") for r in reasons)
+
+
+def test_a_place_before_based_is_no_lead_person():
+    """ "Palo Alto-based HP" names a place: taken for a person, it made two reports of one
+    acquisition "name different people" (the learned scorer split them on the dev set)."""
+    from summarizer.events.names import person_surnames
+
+    sentence = (
+        "Palo Alto-based Zorvex and Vallen-based Quillane confirmed talks, Dana Whitcomb said."
+    )
+    assert person_surnames(sentence) == {"whitcomb"}
+    text = sentence + "\nWhitcomb added that Palo Alto talks went on."
+    cues = extract_features("a", Article(id="a", text=text), None).cues
+    assert cues is not None and cues.get().persons == ("whitcomb",)

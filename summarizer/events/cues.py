@@ -175,6 +175,8 @@ def _persons(sentences: Sequence[str], text: str) -> tuple[str, ...]:
     out: list[str] = []
     for sentence in sentences:
         for m in _PERSON_NAME.finditer(sentence):
+            if sentence.startswith(("-based", "-headquartered"), m.end()):
+                continue  # a place: "Palo Alto-based HP"
             words = [w for w in m.group().split() if not w.endswith(".")]
             while words and (words[0].lower() in NOT_PERSON or words[0].lower() in NAME_SKIP):
                 words = words[1:]

@@ -115,6 +115,8 @@ def person_surnames(sentence: str) -> set[str]:
     """Surnames of person-like names ("Marco Rubio") in a sentence."""
     out: set[str] = set()
     for m in _PERSON.finditer(sentence):
+        if sentence.startswith(("-based", "-headquartered"), m.end()):
+            continue  # a place: "Palo Alto-based HP"
         words = [w.lower() for w in m.group().split() if not w.endswith(".")]
         while words and (words[0] in NOT_PERSON or words[0] in NAME_SKIP):
             words = words[1:]
