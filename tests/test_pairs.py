@@ -356,3 +356,9 @@ def test_a_place_before_based_is_no_lead_person():
     text = sentence + "\nWhitcomb added that Palo Alto talks went on."
     cues = extract_features("a", Article(id="a", text=text), None).cues
     assert cues is not None and cues.get().persons == ("whitcomb",)
+
+
+def test_a_day_after_a_name_is_not_its_surname():
+    from summarizer.events.names import person_surnames
+
+    assert person_surnames("Tara Reid Monday entered a clinic.") == {"reid"}

@@ -33,6 +33,7 @@ from summarizer.events.datelines import (
     lead_sentences,
 )
 from summarizer.events.names import (
+    DAYS,
     NAME_SKIP,
     NOT_PERSON,
     counted_quantities,
@@ -180,6 +181,8 @@ def _persons(sentences: Sequence[str], text: str) -> tuple[str, ...]:
             words = [w for w in m.group().split() if not w.endswith(".")]
             while words and (words[0].lower() in NOT_PERSON or words[0].lower() in NAME_SKIP):
                 words = words[1:]
+            while words and words[-1].lower() in DAYS:
+                words = words[:-1]
             if len(words) < 2 or any(w.lower() in NOT_PERSON for w in words):
                 continue
             surname = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", words[-1])

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from summarizer.text import MONTHS, STOPWORDS, WEEKDAYS, word_set
 
 __all__ = [
+    "DAYS",
     "NAME_SKIP",
     "NOT_PERSON",
     "by_noun",
@@ -64,6 +65,8 @@ NOT_PERSON = word_set(
     north south east west new"""
 )
 """Words that make a capitalised phrase an office, a body or a place rather than a person."""
+DAYS = word_set("monday tuesday wednesday thursday friday saturday sunday")
+"""A day after a name is when, not part of the name ("Tara Reid Monday")."""
 
 
 def proper_names(sentences: Iterable[str]) -> set[str]:
@@ -120,6 +123,8 @@ def person_surnames(sentence: str) -> set[str]:
         words = [w.lower() for w in m.group().split() if not w.endswith(".")]
         while words and (words[0] in NOT_PERSON or words[0] in NAME_SKIP):
             words = words[1:]
+        while words and words[-1] in DAYS:  # "Tara Reid Monday"
+            words = words[:-1]
         if len(words) >= 2 and not any(w in NOT_PERSON or w in NAME_SKIP for w in words):
             out.add(words[-1])
     return out
