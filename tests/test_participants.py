@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ from summarizer.extract.participants import (
 )
 from summarizer.extract.schema import DMention
 from summarizer.testing import ScriptedBackend
-from summarizer.types import Participant
+from summarizer.types import Brief, Participant
 
 
 def lead_names(text: str, mentioned: list[str], have: Sequence[str] = ()) -> list[str]:
@@ -99,23 +100,31 @@ def test_in_lead_looks_at_the_opening_sentences_only() -> None:
     assert name_words("Gov. Odile Varga") == {"odile", "varga"}
 
 
-def participants_of(text: str, answer: list[tuple[str, int]], mentioned: list[str]) -> list[str]:
+def scripted_brief(text: str, **changes: Any) -> Brief:
+    """The brief of ``text`` from one scripted answer that names a purchase and nothing
+    else (``changes`` set any of its fields)."""
     draft = {
         "what": "a purchase",
         "date_text": None,
         "place": None,
         "sentence": 1,
-        "participants": [
-            {"name": n, "role": None, "country": None, "sentence": s} for n, s in answer
-        ],
-        "mentioned": [{"name": m, "sentence": 1} for m in mentioned],
+        "participants": [],
+        "mentioned": [],
         "topics": [],
         "speakers": [],
         "figures": [],
         "summary": "A purchase.",
-    }
+    } | changes
     backend = ScriptedBackend([json.dumps(draft)])
-    brief = Extractor(backend=backend).extract_sync(Article(id="a", text=text))
+    return Extractor(backend=backend).extract_sync(Article(id="a", text=text))
+
+
+def participants_of(text: str, answer: list[tuple[str, int]], mentioned: list[str]) -> list[str]:
+    brief = scripted_brief(
+        text,
+        participants=[{"name": n, "role": None, "country": None, "sentence": s} for n, s in answer],
+        mentioned=[{"name": m, "sentence": 1} for m in mentioned],
+    )
     return [p.name for p in brief.participants]
 
 

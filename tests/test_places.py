@@ -4,14 +4,12 @@ written for these tests."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from summarizer import Article, Extractor
 from summarizer.extract.checks import Checks
 from summarizer.extract.places import lead_place
-from summarizer.testing import ScriptedBackend
+
+from .test_participants import scripted_brief
 
 
 def place_of(text: str) -> str | None:
@@ -52,22 +50,7 @@ def test_no_place_from_what_a_text_is_about_or_after_the_opening(text: str) -> N
 
 
 def brief_place(text: str, place: str | None) -> str | None:
-    draft = {
-        "what": "a purchase",
-        "date_text": None,
-        "place": place,
-        "sentence": 1,
-        "participants": [],
-        "mentioned": [],
-        "topics": [],
-        "speakers": [],
-        "figures": [],
-        "summary": "A purchase.",
-    }
-    brief = Extractor(backend=ScriptedBackend([json.dumps(draft)])).extract_sync(
-        Article(id="a", text=text)
-    )
-    return brief.event.place
+    return scripted_brief(text, place=place).event.place
 
 
 def test_a_company_s_home_is_not_the_event_s_place() -> None:

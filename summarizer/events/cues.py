@@ -33,10 +33,10 @@ from summarizer.events.datelines import (
     lead_sentences,
 )
 from summarizer.events.names import (
-    DAYS,
     NAME_SKIP,
     NOT_PERSON,
     counted_quantities,
+    name_words_of,
     person_surnames,
     proper_names,
 )
@@ -176,13 +176,7 @@ def _persons(sentences: Sequence[str], text: str) -> tuple[str, ...]:
     out: list[str] = []
     for sentence in sentences:
         for m in _PERSON_NAME.finditer(sentence):
-            if sentence.startswith(("-based", "-headquartered"), m.end()):
-                continue  # a place: "Palo Alto-based HP"
-            words = [w for w in m.group().split() if not w.endswith(".")]
-            while words and (words[0].lower() in NOT_PERSON or words[0].lower() in NAME_SKIP):
-                words = words[1:]
-            while words and words[-1].lower() in DAYS:
-                words = words[:-1]
+            words = name_words_of(m)
             if len(words) < 2 or any(w.lower() in NOT_PERSON for w in words):
                 continue
             surname = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", words[-1])

@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from summarizer.text import MONTHS, STOPWORDS, WEEKDAYS, word_set
 
 __all__ = [
-    "DAYS",
     "NAME_SKIP",
     "NOT_PERSON",
     "by_noun",
     "counted_quantities",
+    "name_words_of",
     "person_surnames",
     "proper_names",
 ]
@@ -65,8 +65,7 @@ NOT_PERSON = word_set(
     north south east west new"""
 )
 """Words that make a capitalised phrase an office, a body or a place rather than a person."""
-DAYS = word_set("monday tuesday wednesday thursday friday saturday sunday")
-"""A day after a name is when, not part of the name ("Tara Reid Monday")."""
+_DAYS = frozenset(WEEKDAYS)
 
 
 def proper_names(sentences: Iterable[str]) -> set[str]:
@@ -118,13 +117,21 @@ def person_surnames(sentence: str) -> set[str]:
     """Surnames of person-like names ("Marco Rubio") in a sentence."""
     out: set[str] = set()
     for m in _PERSON.finditer(sentence):
-        if sentence.startswith(("-based", "-headquartered"), m.end()):
-            continue  # a place: "Palo Alto-based HP"
-        words = [w.lower() for w in m.group().split() if not w.endswith(".")]
-        while words and (words[0] in NOT_PERSON or words[0] in NAME_SKIP):
-            words = words[1:]
-        while words and words[-1] in DAYS:  # "Tara Reid Monday"
-            words = words[:-1]
+        words = [w.lower() for w in name_words_of(m)]
         if len(words) >= 2 and not any(w in NOT_PERSON or w in NAME_SKIP for w in words):
             out.add(words[-1])
     return out
+
+
+def name_words_of(m: re.Match[str]) -> list[str]:
+    """The words of a capitalised phrase ``m`` that may name a person: none when it is a
+    place ("Palo Alto-based HP"), else without initials, the titles and offices before
+    it ("President"), or a day after it ("Tara Reid Monday": when, not the name)."""
+    if m.string.startswith(("-based", "-headquartered"), m.end()):
+        return []
+    words = [w for w in m.group().split() if not w.endswith(".")]
+    while words and (words[0].lower() in NOT_PERSON or words[0].lower() in NAME_SKIP):
+        words = words[1:]
+    while words and words[-1].lower() in _DAYS:
+        words = words[:-1]
+    return words

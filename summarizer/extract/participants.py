@@ -94,8 +94,12 @@ def is_outlet(name: str) -> bool:
 def in_lead(c: Checks, name: str, sentences: int = LEAD_SENTENCES) -> bool:
     """Whether one of the words of ``name`` (:func:`name_words`) is in the first
     ``sentences`` sentences of the article."""
-    end = c.sentences.spans[min(sentences, len(c.sentences.spans)) - 1][1]
-    return bool(name_words(name) & name_words(c.text[:end]))
+    return bool(name_words(name) & name_words(c.text[: _opening_end(c, sentences)]))
+
+
+def _opening_end(c: Checks, sentences: int) -> int:
+    """Where the article's first ``sentences`` sentences end."""
+    return c.sentences.spans[min(sentences, len(c.sentences.spans)) - 1][1]
 
 
 def _as_actor(text: str, start: int, end: int, name: str) -> tuple[int, int] | None:
@@ -130,21 +134,13 @@ def lead_participants(
     """Participants the lead names that ``have`` lacks: the ``persons`` named in it, and
     the model's ``mentioned`` names it writes as actors."""
     start, end = lead_span(c)
-    taken = set().union(*(name_words(p.name) for p in have))
-    out: list[Participant] = []
     candidates: list[tuple[str, tuple[int, int] | None]] = [
         (_POSSESSIVE_END.sub("", p.name), (p.start, p.end))
         for p in persons
         if start <= p.start and p.end <= end and p.titles
     ]
     candidates += [(m.name, _as_actor(c.text, start, end, m.name)) for m in mentioned]
-    for name, where in candidates:
-        words = name_words(name)
-        if where is None or not words or words & taken or is_outlet(name) or is_place(name):
-            continue
-        taken |= words
-        out.append(Participant(name=name, evidence=[c.span(*where)]))
-    return out
+    return _admit(c, [(name, *where) for name, where in candidates if where is not None], have)
 
 
 # --- who the text casts in the event's roles -----------------------------------------------
@@ -213,12 +209,11 @@ def event_roles(
     ("rioters set fire"), the ships the opening sentences (:data:`LEAD_SENTENCES`) name, the
     named people it says were killed or hurt, and people it introduces by a part in the
     event (a referee, a defendant, a suspect)."""
-    taken = set().union(*(name_words(p.name) for p in have))
     candidates: list[tuple[str, int, int]] = []
     m = _VICTIMS.search(c.text, 0, c.lead_end)
     if m is not None:
         key = "a" if m.group("a") else "b"
-        if not any(w in taken for w in ("people", "victims")):
+        if not {"people", "victims"} & set().union(*(name_words(p.name) for p in have)):
             candidates.append((m.group(key), m.start(key), m.end(key)))
     for m in _ACTING.finditer(c.text, 0, c.lead_end):
         start = m.start("group")
@@ -226,8 +221,8 @@ def event_roles(
         if first.lower() in _NOT_MODIFIER:
             start += len(first) + 1
         candidates.append((c.text[start : m.end("group")], start, m.end("group")))
-    lead = c.sentences.spans[min(LEAD_SENTENCES, len(c.sentences.spans)) - 1][1]
-    candidates += [(v.group(), v.start(), v.end()) for v in _VESSEL.finditer(c.text, 0, lead)]
+    opening = _opening_end(c, LEAD_SENTENCES)
+    candidates += [(v.group(), v.start(), v.end()) for v in _VESSEL.finditer(c.text, 0, opening)]
     for start, end in c.sentences.spans:
         for hit in _STRUCK.finditer(c.text, start, end):
             candidates += _struck(
@@ -238,15 +233,7 @@ def event_roles(
         for p in persons
         if _ROLE_BEFORE.search(c.text, max(0, p.start - 20), p.start)
     ]
-    out: list[Participant] = []
-    for name, start, end in candidates:
-        name = _POSSESSIVE_END.sub("", name)
-        words = name_words(name)
-        if not words or words & taken or is_outlet(name) or is_place(name):
-            continue
-        taken |= words
-        out.append(Participant(name=name, evidence=[c.span(start, end)]))
-    return out
+    return _admit(c, [(_POSSESSIVE_END.sub("", n), a, b) for n, a, b in candidates], have)
 
 
 def _struck(text: str, before: Sequence[Mention], verb: int) -> list[tuple[str, int, int]]:
@@ -263,3 +250,20 @@ def _struck(text: str, before: Sequence[Mention], verb: int) -> list[tuple[str, 
         out.append((p.name, p.start, p.end))
         end = p.start
     return out[::-1]
+
+
+def _admit(
+    c: Checks, candidates: Sequence[tuple[str, int, int]], have: Sequence[Participant]
+) -> list[Participant]:
+    """The ``candidates`` (name, start, end) in order, each unless a name word of it is
+    taken already (by one of ``have`` or an earlier candidate), or it is an outlet or a
+    place."""
+    taken = set().union(*(name_words(p.name) for p in have))
+    out: list[Participant] = []
+    for name, start, end in candidates:
+        words = name_words(name)
+        if not words or words & taken or is_outlet(name) or is_place(name):
+            continue
+        taken |= words
+        out.append(Participant(name=name, evidence=[c.span(start, end)]))
+    return out

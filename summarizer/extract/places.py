@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from summarizer.extract.checks import Checks
+from summarizer.text import MONTHS, WEEKDAYS
 from summarizer.types import Span
 
 __all__ = ["PLACE_SENTENCES", "lead_place"]
@@ -30,10 +31,9 @@ _PLACE = re.compile(
     rf"|{_HAPPENED}\b[^.;:!?]{{0,60}}?\b(?:in|near)\s+(?:the\s+)?"
     rf"(?:(?:town|city|village|island|port)\s+of\s+)?(?P<after>{_NAME}))"
 )
-_NOT_PLACE = frozenset(
-    """January February March April May June July August September October November
-    December Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An His Her
-    Their Its This That""".split()  # noqa: SIM905
+# When, or a determiner, is never the place's name ("Queens Friday", "The").
+_NOT_PLACE = frozenset(w.capitalize() for w in (*MONTHS, *WEEKDAYS)) | frozenset(
+    ("The", "A", "An", "His", "Her", "Their", "Its", "This", "That")
 )
 
 
