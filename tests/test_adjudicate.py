@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from summarizer import BackendError
+from summarizer.errors import PromptError
 from summarizer.events.adjudicate import LLMAdjudicator
 from summarizer.events.consolidate import describe_event
+from summarizer.prompts import load_prompt
 from summarizer.testing import ScriptedBackend
 from summarizer.types import Article
 
@@ -42,3 +46,10 @@ def test_event_description_uses_brief_and_lead_never_more() -> None:
     article = Article(id="x", text="NAIROBI - Ruto called Rubio on Monday.\nSecond line.")
     text = describe_event(None, article)
     assert text == "lead: NAIROBI - Ruto called Rubio on Monday."
+
+
+def test_the_prompt_is_the_one_named() -> None:
+    with pytest.raises(PromptError):  # a name with no prompt files: the caller's mistake
+        LLMAdjudicator(backend=ScriptedBackend([]), prompt="adjudicate.v0")
+    judge = LLMAdjudicator(backend=ScriptedBackend([]), prompt="adjudicate.v1")
+    assert judge.prompt == load_prompt("adjudicate.v1")

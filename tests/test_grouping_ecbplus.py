@@ -49,27 +49,28 @@ def ecbplus() -> tuple[list[Article], dict[str, str]]:
 
 
 def test_learned_scorer_on_ecbplus(ecbplus):
-    # Measured: P 0.831 R 0.910 F1 0.869, 9 of 34 topics merged (in-sample: the weights
-    # were fitted on these topics; leave-topics-out CV: F1 0.854, 7 merged). Today's rules:
-    # F1 0.801, 8 merged.
+    # Measured: P 0.856 R 0.923 F1 0.888, 7 of 34 topics merged (in-sample: the weights
+    # were fitted on these topics; leave-topics-out CV: F1 0.836-0.84, see
+    # benchmarks/bench_grouping.py). Today's rules: F1 0.805, 7 merged. Before the linkage
+    # went best first: 0.867, 9 merged (rules 0.802, 8).
     articles, gold = ecbplus
     groups = group_articles(articles, LEARNED)
     score = bcubed(partition_of(groups), gold)
-    assert score.f1 >= 0.85, score
-    assert score.precision >= 0.81 and score.recall >= 0.88, score
-    assert len(merged_topics(groups, gold)) <= 10
+    assert score.f1 >= 0.875, score
+    assert score.precision >= 0.84 and score.recall >= 0.90, score
+    assert len(merged_topics(groups, gold)) <= 8
     rules = bcubed(partition_of(group_articles(articles, RULES)), gold)
     assert score.f1 >= rules.f1 + 0.04, (score, rules)
 
 
 @pytest.mark.parametrize("dates", ["dates", "no dates"])
 def test_learned_scorer_on_the_dev_set(dates):
-    # Measured (never fitted on it): F1 0.955 with and without publication dates (the rules,
+    # Measured (never fitted on it): F1 0.967 with and without publication dates (the rules,
     # tuned on it: 1.000). One borderline article (a next-day reaction) joins a same-actor
-    # event of the week before, and one pair of reports is split.
+    # event of the week before, which splits its own event.
     articles, gold = load("devset")
     if dates == "no dates":
         articles = [a.model_copy(update={"published": None}) for a in articles]
     score = bcubed(partition_of(group_articles(articles, LEARNED)), gold)
-    assert score.f1 >= 0.94, score
+    assert score.f1 >= 0.96, score
     assert score.precision >= 0.95, score

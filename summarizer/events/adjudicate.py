@@ -33,13 +33,19 @@ class Verdict(BaseModel):
 class LLMAdjudicator:
     """An :class:`~summarizer.events.entities.Adjudicator` backed by a chat model."""
 
-    def __init__(self, config: LLMConfig | None = None, *, backend: Backend | None = None) -> None:
+    def __init__(
+        self,
+        config: LLMConfig | None = None,
+        *,
+        backend: Backend | None = None,
+        prompt: str = ADJUDICATE_PROMPT,
+    ) -> None:
         if backend is None:
             if config is None:
                 raise TypeError("LLMAdjudicator needs a config or a backend")
             backend = OpenAIBackend(config)
         self.backend = backend
-        self.prompt = load_prompt(ADJUDICATE_PROMPT)
+        self.prompt = load_prompt(prompt)
         self.name = f"llm:{backend.model}"
         self.calls = 0
         self._cache: dict[tuple[str, str, str], bool | None] = {}

@@ -25,11 +25,12 @@ coverage, counts, dates, lead actors, event types) by the logistic pair scorer o
 places) and the hard rules stay. For both scorers, a brief's event date read off the
 article's byline or date line is the report's date and is not used as the event's.
 
-**Clustering** is greedy average linkage over the candidate edges in descending score
-order: two clusters merge when the mean score over their cross pairs (missing pairs scored
-on demand, at most ``max_link_pairs`` of them) reaches ``threshold`` and no cross pair is
-forbidden. An optional :class:`~summarizer.events.entities.Adjudicator` decides edges whose
-average lands within ``adjudicate_margin`` of the threshold; each decision is recorded.
+**Clustering** is average linkage, best first, over the clusters the candidate edges join:
+the two with the highest mean score over their cross pairs (missing pairs scored on demand,
+at most ``max_link_pairs`` of them) merge while that mean reaches ``threshold`` and no
+cross pair is forbidden. An optional :class:`~summarizer.events.entities.Adjudicator`
+decides merges whose mean lands within ``adjudicate_margin`` of the threshold; each
+decision is recorded.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from summarizer.events.clusters import best_first
 from summarizer.events.entities import Adjudicator
 from summarizer.events.features import (
     DocFeatures,
@@ -293,32 +295,16 @@ class _Scorer:
             self.cache[key] = score_pair(a, b, self.corpus, self.config, self.vectors)
         return self.cache[key]
 
-    def average(self, xs: Sequence[int], ys: Sequence[int]) -> float | None:
+    def average(self, xs: Sequence[int], ys: Sequence[int]) -> tuple[float, int, int] | None:
         """The mean score between two clusters (their first 8 members each, at most
-        ``max_link_pairs`` pairs), or None when some pair is forbidden."""
+        ``max_link_pairs`` pairs) and their best-scoring cross pair, or None when some pair
+        is forbidden."""
         cross = [(x, y) for x in xs[:8] for y in ys[:8]][: self.config.max_link_pairs]
         scores = [self(x, y) for x, y in cross]
         if any(s.forbidden for s in scores):
             return None
-        return sum(s.value for s in scores) / len(scores)
-
-
-class _Clusters:
-    """Clusters of document indices, merged into the one with the smaller id."""
-
-    def __init__(self, n: int) -> None:
-        self.of = list(range(n))
-        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
-
-    def merge(self, ci: int, cj: int) -> None:
-        keep, drop = min(ci, cj), max(ci, cj)
-        for x in self.members.pop(drop):
-            self.of[x] = keep
-            self.members[keep].append(x)
-        self.members[keep].sort()
-
-    def groups(self) -> list[list[int]]:
-        return sorted(self.members.values(), key=lambda g: g[0])
+        best = max(range(len(cross)), key=lambda k: (scores[k].value, -k))
+        return sum(s.value for s in scores) / len(scores), *cross[best]
 
 
 def group_documents(
@@ -327,7 +313,7 @@ def group_documents(
     adjudicator: Adjudicator | None = None,
     describe: Mapping[int, str] | None = None,
 ) -> Grouping:
-    """Partition ``docs`` into events (greedy average linkage over blocked candidates)."""
+    """Partition ``docs`` into events (average linkage over blocked candidates)."""
     config = config or GroupConfig()
     corpus = TfidfCorpus()
     for doc in docs:
@@ -344,30 +330,30 @@ def link_documents(
     adjudicator: Adjudicator | None = None,
     describe: Mapping[int, str] | None = None,
 ) -> Grouping:
-    """:func:`group_documents`' linkage of ``pairs`` of ``docs``; ``corpus`` may hold more."""
+    """:func:`group_documents`' linkage of ``pairs`` of ``docs``; ``corpus`` may hold more.
+
+    Best first: of all pairs of clusters joined by a candidate edge, the one with the
+    highest average merges next; averages are recomputed for the merged cluster only."""
     scorer = _Scorer(docs, corpus, config)
-    edges = []
-    for i, j in pairs:
-        s = scorer(i, j)
-        if not s.forbidden and s.value >= config.threshold - config.adjudicate_margin:
-            edges.append((-s.value, i, j))
-    edges.sort()
-    clusters = _Clusters(len(docs))
+    floor = config.threshold - config.adjudicate_margin
+    edges = [(i, j) for i, j in pairs if not (s := scorer(i, j)).forbidden and s.value >= floor]
     adjudications: list[Adjudication] = []
-    for _, i, j in edges:
-        ci, cj = clusters.of[i], clusters.of[j]
-        if ci == cj:
-            continue
-        mean = scorer.average(clusters.members[ci], clusters.members[cj])
-        if mean is None:
-            continue
-        if adjudicator is not None and near_threshold(mean, config):
-            ids = (docs[i].doc_id, docs[j].doc_id)
-            texts = (describe.get(i, ids[0]), describe.get(j, ids[1])) if describe else ids
-            mean, record = adjudicate_link(adjudicator, ids, texts, mean, config)
-            adjudications.append(record)
-        if mean >= config.threshold:
-            clusters.merge(ci, cj)
-    return Grouping(
-        groups=clusters.groups(), adjudications=adjudications, pairs_scored=len(scorer.cache)
+
+    def settle(mean: float, i: int, j: int) -> float:
+        if adjudicator is None or not near_threshold(mean, config):
+            return mean
+        ids = (docs[i].doc_id, docs[j].doc_id)
+        texts = (describe.get(i, ids[0]), describe.get(j, ids[1])) if describe else ids
+        mean, record = adjudicate_link(adjudicator, ids, texts, mean, config)
+        adjudications.append(record)
+        return mean
+
+    groups = best_first(
+        len(docs),
+        edges,
+        scorer.average,
+        config.threshold,
+        floor if adjudicator is not None else None,
+        settle,
     )
+    return Grouping(groups=groups, adjudications=adjudications, pairs_scored=len(scorer.cache))

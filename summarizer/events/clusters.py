@@ -1,0 +1,104 @@
+"""Average linkage, best first, over a graph of candidate edges (pure; no scores here).
+
+:func:`best_first` is :func:`summarizer.events.group.link_documents`' clustering, and
+``benchmarks/bench_grouping.py`` trains the learned scorer through the same function.
+Of all pairs of clusters that some candidate edge joins, the pair whose average score is
+highest merges next, while that average reaches the threshold. A merge recomputes the
+averages of the merged cluster only, so a queued average from before is recognised as
+stale by the clusters' ``version``. Clusters only ever merge along candidate edges,
+so the result never crosses a connected component of the edges.
+
+A cluster is named by its smallest member (a document index), so ``of`` maps any document,
+and any former cluster's name, to the cluster that holds it now.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable, Sequence
+
+__all__ = ["Average", "Clusters", "Settle", "best_first"]
+
+Average = Callable[[Sequence[int], Sequence[int]], "tuple[float, int, int] | None"]
+"""The mean score between two clusters' members and their best-scoring cross pair
+``(mean, i, j)``, or None when the two may not merge."""
+Settle = Callable[[float, int, int], float]
+"""Given a mean that lands below the threshold's margin and the pair that represents it,
+the mean to use instead (an adjudicator's answer)."""
+
+
+class Clusters:
+    """Clusters of document indices, merged into the one with the smaller id, and the
+    candidate edges between them."""
+
+    def __init__(self, n: int) -> None:
+        self.of = list(range(n))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
+        self.near: dict[int, set[int]] = {i: set() for i in range(n)}
+        self.version = [0] * n
+
+    def connect(self, i: int, j: int) -> None:
+        self.near[i].add(j)
+        self.near[j].add(i)
+
+    def merge(self, ci: int, cj: int) -> int:
+        keep, drop = min(ci, cj), max(ci, cj)
+        for x in self.members.pop(drop):
+            self.of[x] = keep
+            self.members[keep].append(x)
+        self.members[keep].sort()
+        self.near[keep] = {self.of[x] for x in self.near[keep] | self.near.pop(drop)} - {keep}
+        self.version[keep] += 1
+        return keep
+
+    def neighbours(self, c: int) -> list[int]:
+        self.near[c] = {self.of[x] for x in self.near[c]} - {c}
+        return sorted(self.near[c])
+
+    def groups(self) -> list[list[int]]:
+        return sorted(self.members.values(), key=lambda g: g[0])
+
+
+def best_first(
+    n: int,
+    edges: Iterable[tuple[int, int]],
+    average: Average,
+    threshold: float,
+    floor: float | None = None,
+    settle: Settle | None = None,
+) -> list[list[int]]:
+    """Groups of ``range(n)``: average linkage, best first, along ``edges``.
+
+    Averages from ``floor`` (default: ``threshold``) up are queued; one below the threshold
+    merges only if ``settle`` raises it to the threshold."""
+    clusters = Clusters(n)
+    for i, j in edges:
+        clusters.connect(i, j)
+    low = threshold if floor is None else floor
+    heap: list[tuple[float, int, int, int, int, int, int]] = []
+
+    def push(ci: int, cj: int) -> None:
+        ci, cj = min(ci, cj), max(ci, cj)
+        found = average(clusters.members[ci], clusters.members[cj])
+        if found is not None and found[0] >= low:
+            v = clusters.version
+            heapq.heappush(heap, (-found[0], ci, cj, v[ci], v[cj], found[1], found[2]))
+
+    for ci in range(n):
+        for cj in clusters.neighbours(ci):
+            if ci < cj:
+                push(ci, cj)
+    while heap:
+        negative, ci, cj, vi, vj, i, j = heapq.heappop(heap)
+        if ci not in clusters.members or cj not in clusters.members:
+            continue
+        if (clusters.version[ci], clusters.version[cj]) != (vi, vj):
+            continue
+        mean = -negative
+        if settle is not None:
+            mean = settle(mean, i, j)
+        if mean >= threshold:
+            keep = clusters.merge(ci, cj)
+            for other in clusters.neighbours(keep):
+                push(keep, other)
+    return clusters.groups()
