@@ -5,10 +5,10 @@ Why the partition equals single-process :func:`~summarizer.events.consolidate.co
 grouping there is (1) one corpus of document frequencies, (2) blocking keys per document,
 (3) per document its ``max_candidates`` best candidates by shared keys, (4) the candidate
 pairs that score at least ``threshold - adjudicate_margin`` and are not forbidden (the
-edges), (5) best-first average linkage over the edges. Clusters only ever merge along edges, so
-(5) never crosses a connected component of the edges and can run per component, with the
-same global corpus, the same documents in the same (article id) order and hence the same
-edge order and the same scores. :mod:`summarizer.scale.consolidate` computes (1)-(4)
+edges), (5) best-first average linkage over the edges. Clusters only ever merge along
+edges, so (5) never crosses a connected component of the edges and can run per component,
+with the same global corpus, the same documents in the same (article id) order and hence the
+same scores, the same averages and the same order of merges (ties go by document order). :mod:`summarizer.scale.consolidate` computes (1)-(4)
 exactly, with shuffles instead of one process's dictionaries.
 """
 
