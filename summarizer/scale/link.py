@@ -8,8 +8,9 @@ pairs that score at least ``threshold - adjudicate_margin`` and are not forbidde
 edges), (5) best-first average linkage over the edges. Clusters only ever merge along
 edges, so (5) never crosses a connected component of the edges and can run per component,
 with the same global corpus, the same documents in the same (article id) order and hence the
-same scores, the same averages and the same order of merges (ties go by document order). :mod:`summarizer.scale.consolidate` computes (1)-(4)
-exactly, with shuffles instead of one process's dictionaries.
+same scores, the same averages and the same order of merges (ties go by document order).
+:mod:`summarizer.scale.consolidate` computes (1)-(4) exactly, with shuffles instead of one
+process's dictionaries.
 """
 
 from __future__ import annotations
