@@ -116,7 +116,7 @@ from summarizer.evaluate import (  # noqa: E402
     partition_of,
 )
 from summarizer.events import pairs as learned  # noqa: E402
-from summarizer.events.clusters import best_first  # noqa: E402
+from summarizer.events.clusters import best_first, cross_pairs  # noqa: E402
 from summarizer.events.consolidate import group_articles  # noqa: E402
 from summarizer.events.features import DocFeatures, TfidfCorpus, extract_features  # noqa: E402
 from summarizer.events.group import GroupConfig, candidate_pairs, score_pair  # noqa: E402
@@ -277,7 +277,7 @@ def link(
             edges.append((position[i], position[j]))
 
     def average(xs: Sequence[int], ys: Sequence[int]) -> tuple[float, int, int] | None:
-        cross = [(subset[x], subset[y]) for x in xs[:8] for y in ys[:8]][:max_link_pairs]
+        cross = [(subset[x], subset[y]) for x, y in cross_pairs(xs, ys, max_link_pairs)]
         scores = [score(x, y) for x, y in cross]
         if decisions is not None:
             decisions([subset[x] for x in xs], [subset[y] for y in ys], cross)

@@ -17,11 +17,13 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["Average", "Clusters", "Settle", "best_first"]
+__all__ = ["MEMBERS", "Average", "Clusters", "Settle", "best_first", "cross_pairs"]
 
 Average = Callable[[Sequence[int], Sequence[int]], "tuple[float, int, int] | None"]
 """The mean score between two clusters' members and their best-scoring cross pair
 ``(mean, i, j)``, or None when the two may not merge."""
+MEMBERS = 8
+"""The members a side whose cross pairs stand for two clusters in their average."""
 Settle = Callable[[float, int, int], float]
 """Given a mean that lands below the threshold's margin and the pair that represents it,
 the mean to use instead (an adjudicator's answer)."""
@@ -47,7 +49,7 @@ class Clusters:
             self.of[x] = keep
             self.members[keep].append(x)
         self.members[keep].sort()
-        self.near[keep] = {self.of[x] for x in self.near[keep] | self.near.pop(drop)} - {keep}
+        self.near[keep] |= self.near.pop(drop)  # renamed by neighbours()
         self.version[keep] += 1
         return keep
 
@@ -57,6 +59,12 @@ class Clusters:
 
     def groups(self) -> list[list[int]]:
         return sorted(self.members.values(), key=lambda g: g[0])
+
+
+def cross_pairs(xs: Sequence[int], ys: Sequence[int], limit: int) -> list[tuple[int, int]]:
+    """The cross pairs that stand for clusters ``xs`` and ``ys`` in their average: their
+    first :data:`MEMBERS` members each, at most ``limit`` pairs."""
+    return [(x, y) for x in xs[:MEMBERS] for y in ys[:MEMBERS]][:limit]
 
 
 def best_first(

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from summarizer.events.clusters import MEMBERS
 from summarizer.events.entities import Adjudicator
 from summarizer.events.features import DocFeatures, TfidfCorpus, blocking_keys, extract_features
 from summarizer.events.group import (
@@ -221,7 +222,7 @@ class EventIndex:
         for event_id in sorted({self._event_of[i] for i in self._candidates(doc)}):
             scores = [
                 score_pair(doc, self._docs[j], self.corpus, cfg)
-                for j in self._members[event_id][:8]
+                for j in self._members[event_id][:MEMBERS]
             ]
             if any(s.forbidden for s in scores):
                 continue

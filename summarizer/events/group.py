@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from summarizer.events.clusters import best_first
+from summarizer.events.clusters import best_first, cross_pairs
 from summarizer.events.entities import Adjudicator
 from summarizer.events.features import (
     DocFeatures,
@@ -296,10 +296,9 @@ class _Scorer:
         return self.cache[key]
 
     def average(self, xs: Sequence[int], ys: Sequence[int]) -> tuple[float, int, int] | None:
-        """The mean score between two clusters (their first 8 members each, at most
-        ``max_link_pairs`` pairs) and their best-scoring cross pair, or None when some pair
-        is forbidden."""
-        cross = [(x, y) for x in xs[:8] for y in ys[:8]][: self.config.max_link_pairs]
+        """The mean score over two clusters' :func:`cross_pairs` (at most ``max_link_pairs``)
+        and their best-scoring pair, or None when some pair is forbidden."""
+        cross = cross_pairs(xs, ys, self.config.max_link_pairs)
         scores = [self(x, y) for x, y in cross]
         if any(s.forbidden for s in scores):
             return None
