@@ -1,11 +1,13 @@
 """Does grouping with the model's briefs do better than the text alone? (issue #13)
 
 Run: ``.venv/bin/python benchmarks/bench_briefs_grouping.py --briefs DEV_BRIEFS.jsonl
-[--seeds-briefs SEEDS_BRIEFS.jsonl]``
+[--seeds-briefs SEEDS_BRIEFS.jsonl] [--ecbplus-briefs ECB_BRIEFS.jsonl]``
 
 For each set (the dev set ``../shared/devset`` with briefs from a finished run, e.g.
 ``summarizer extract ../shared/devset/articles.jsonl --out DIR`` then ``DIR/briefs.jsonl``;
-the seeds ``examples/articles`` with their briefs), each scorer (rules, learned) and with or
+the seeds ``examples/articles`` with their briefs; the ECB+ articles of ``../shared/ecbplus``
+that have a brief, e.g. whole topics extracted in a random topic order, since extracting
+all 777 takes hours), each scorer (rules, learned) and with or
 without publication dates: B-cubed P/R/F1 of ``group_articles`` (text only) and of
 ``consolidate`` (the same texts with the briefs), and the same-event pairs split / other
 pairs merged. Briefs hold evidence copied from the outlets' texts, so they are read from
@@ -22,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench_grouping import merged_topics  # noqa: E402  (beside this script)
 
 from summarizer import Article, Brief, consolidate  # noqa: E402
 from summarizer.evaluate import bcubed, load_articles, load_gold, partition_of  # noqa: E402
@@ -57,6 +61,19 @@ def briefs_of(path: Path, articles: Sequence[Article]) -> list[Brief]:
     return out
 
 
+def ecbplus_set(path: Path) -> tuple[str, list[Article], dict[str, str], Path]:
+    """The ECB+ articles that have a brief in ``path`` (no publication dates: ECB+ has none)
+    and their gold events."""
+    done = {
+        Brief.model_validate_json(line).article_id
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+    articles = [a for a in load_articles(SHARED / "ecbplus" / "articles.jsonl") if a.id in done]
+    gold = load_gold(SHARED / "ecbplus" / "gold.jsonl").events
+    return "ecb+", articles, {a.id: gold[a.id] for a in articles}, path
+
+
 def row(groups: Sequence[Sequence[str]], gold: Mapping[str, str]) -> str:
     s = bcubed(partition_of([list(g) for g in groups]), gold)
     split, merged = pair_errors(groups, gold)
@@ -67,6 +84,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--briefs", type=Path, required=True, help="briefs of the dev articles")
     ap.add_argument("--seeds-briefs", type=Path, help="briefs of examples/articles")
+    ap.add_argument("--ecbplus-briefs", type=Path, help="briefs of some ECB+ articles")
     args = ap.parse_args()
     sets = [
         (
@@ -81,10 +99,12 @@ def main() -> None:
         sets.append(
             ("seeds", seeds, load_gold(ROOT / "examples" / "gold.jsonl").events, args.seeds_briefs)
         )
+    if args.ecbplus_briefs:
+        sets.append(ecbplus_set(args.ecbplus_briefs))
     for name, articles, gold, path in sets:
         briefs = briefs_of(path, articles)
         for scorer in ("rules", "learned"):
-            for dates in (True, False):
+            for dates in (True, False) if name != "ecb+" else (False,):
                 arts = (
                     articles
                     if dates
@@ -95,6 +115,11 @@ def main() -> None:
                 events = [e.articles for e in consolidate(briefs, arts, config=config)]
                 label = f"{name:5s} {scorer:7s} dates={'yes' if dates else 'no '}"
                 print(f"{label}  text  {row(text, gold)}  | briefs {row(events, gold)}")
+                if name == "ecb+":
+                    print(
+                        f"{'':25s}topics merged: text {sorted(merged_topics(text, gold))}"
+                        f"  | briefs {sorted(merged_topics(events, gold))}"
+                    )
 
 
 if __name__ == "__main__":

@@ -125,6 +125,14 @@ def test_what_changes_the_answer_changes_the_key(change: dict[str, Any]) -> None
     assert key(**change) != key()
 
 
+def test_a_server_id_stands_for_the_url_in_the_key() -> None:
+    # the embedded server takes a free port every run; its weights name it in the key
+    named = key(base_url="http://127.0.0.1:41001/v1", server_id="llama.cpp:w.gguf")
+    assert named == key(base_url="http://127.0.0.1:41002/v1", server_id="llama.cpp:w.gguf")
+    assert named != key(base_url="http://127.0.0.1:41001/v1", server_id="llama.cpp:v.gguf")
+    assert named != key(base_url="http://127.0.0.1:41001/v1")
+
+
 def test_a_changed_prompt_or_schema_changes_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     base = load_prompt(EXTRACT_PROMPT)
     edited = Prompt(id=base.id, system=base.system + " ", user=base.user, hash="0123456789abcdef")

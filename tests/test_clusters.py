@@ -6,7 +6,9 @@ import itertools
 import random
 from collections.abc import Sequence
 
-from summarizer.events.clusters import Average, Clusters, best_first
+import pytest
+
+from summarizer.events.clusters import Average, Clusters, best_first, size_penalty
 
 
 def averager(
@@ -90,3 +92,32 @@ def test_clusters_are_named_by_their_smallest_member() -> None:
     assert c.neighbours(1) == [0]
     assert c.version == [1, 0, 1, 0]
     assert c.groups() == [[0, 2, 3], [1]]
+
+
+def test_size_penalty_grows_with_the_smaller_cluster() -> None:
+    assert size_penalty([0], [1, 2, 3], 0.4) == 0.0  # a lone document joins at the threshold
+    assert size_penalty([0, 1], [2, 3, 4], 0.4) == pytest.approx(0.2)
+    assert size_penalty(list(range(10)), list(range(10, 30)), 0.4) == pytest.approx(0.36)
+
+
+def test_two_clusters_of_several_must_clear_the_penalty() -> None:
+    # {0, 1} and {2, 3} agree within (0.9); across, every pair scores 0.5. A lone document
+    # (4: 0.6 with 2 and 3, 0.5 with 0 and 1) still joins {2, 3}; then {0, 1} and {2, 3, 4}
+    # (mean 0.5) merge without a penalty and stay apart with one (0.5 - 0.25 < 0.3).
+    scores = {(0, 1): 0.9, (2, 3): 0.9, (2, 4): 0.6, (3, 4): 0.6, (0, 4): 0.5, (1, 4): 0.5}
+    scores |= {(x, y): 0.5 for x in (0, 1) for y in (2, 3)}
+    edges = [(0, 1), (2, 3), (1, 2), (3, 4)]
+
+    def average_with(penalty: float) -> Average:
+        plain = averager(scores)
+
+        def average(xs: Sequence[int], ys: Sequence[int]) -> tuple[float, int, int] | None:
+            found = plain(xs, ys)
+            if found is None:
+                return None
+            return found[0] - size_penalty(xs, ys, penalty), found[1], found[2]
+
+        return average
+
+    assert best_first(5, edges, average_with(0.0), 0.3) == [[0, 1, 2, 3, 4]]
+    assert best_first(5, edges, average_with(0.5), 0.3) == [[0, 1], [2, 3, 4]]

@@ -49,16 +49,16 @@ def ecbplus() -> tuple[list[Article], dict[str, str]]:
 
 
 def test_learned_scorer_on_ecbplus(ecbplus):
-    # Measured: P 0.856 R 0.923 F1 0.888, 7 of 34 topics merged (in-sample: the weights
-    # were fitted on these topics; leave-topics-out CV: F1 0.836-0.84, see
-    # benchmarks/bench_grouping.py). Today's rules: F1 0.805, 7 merged. Before the linkage
-    # went best first: 0.867, 9 merged (rules 0.802, 8).
+    # Measured: P 0.862 R 0.935 F1 0.897, 7 of 34 topics merged (in-sample: the weights
+    # were fitted on these topics; leave-topics-out CV: F1 0.865-0.868, see
+    # benchmarks/bench_grouping.py). Today's rules: F1 0.805, 7 merged. Without the cluster
+    # penalty: 0.888, 7; before the linkage went best first: 0.867, 9 (rules 0.802, 8).
     articles, gold = ecbplus
     groups = group_articles(articles, LEARNED)
     score = bcubed(partition_of(groups), gold)
-    assert score.f1 >= 0.875, score
-    assert score.precision >= 0.84 and score.recall >= 0.90, score
-    assert len(merged_topics(groups, gold)) <= 8
+    assert score.f1 >= 0.89, score
+    assert score.precision >= 0.85 and score.recall >= 0.92, score
+    assert len(merged_topics(groups, gold)) <= 7
     rules = bcubed(partition_of(group_articles(articles, RULES)), gold)
     assert score.f1 >= rules.f1 + 0.04, (score, rules)
 

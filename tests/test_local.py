@@ -252,6 +252,8 @@ def test_start_waits_for_readiness_and_stop_kills_the_group(fakes: Fakes, tmp_pa
         300.0,
     )
     assert server.config() == cfg
+    # a free port every run: the brief cache knows the server by its weights' file
+    assert cfg.server_id == f"llama.cpp:{server.model_path.name}"
     assert server.start() is cfg  # already running: same server
     log = server.log_path
     assert log is not None
@@ -341,6 +343,7 @@ def test_context_manager_and_explicit_port(fakes: Fakes) -> None:
     with server as running:
         assert running is server
         assert server.running
+        assert server.config().server_id is None  # a port of the caller's: the URL says it
     assert not server.running
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from summarizer.events import pairs
+from summarizer.events.brief_terms import brief_dates
 from summarizer.events.consolidate import consolidate, group_articles
 from summarizer.events.cues import lead_cues
 from summarizer.events.datelines import date_from_byline, lead_sentences
@@ -152,6 +153,16 @@ def test_shipped_weights_are_well_formed():
     # contradictions never count for a link (the training drops a feature whose sign flips)
     for name in ("count_conflict", "type_diff", "lead_person_diff", "number_conflict"):
         assert w[name] <= 0, name
+    assert w["place_absent"] <= 0
+    assert pairs.CLUSTER_PENALTY >= 0  # it only ever holds clusters to more
+
+
+def test_cluster_penalty_is_the_scorer_s_own_unless_given():
+    assert GroupConfig().merge_penalty() == 0.0  # the rules have none
+    learned = GroupConfig(scorer="learned")
+    assert learned.merge_penalty() == pytest.approx(pairs.SCALE * pairs.CLUSTER_PENALTY)
+    assert GroupConfig(scorer="learned", cluster_penalty=0.0).merge_penalty() == 0.0
+    assert GroupConfig(cluster_penalty=0.05).merge_penalty() == 0.05
 
 
 def test_learned_hook_scores_through_pairs():
@@ -272,7 +283,7 @@ def test_brief_dates_weigh_by_the_kind_of_happening(scorer, whats, whens, penalt
     arts, briefs = dated_pair(whats, whens, dt.date(2026, 5, 15))
     docs = [extract_features(a.id, a, b) for a, b in zip(arts, briefs, strict=True)]
     assert docs[0].date_from_brief and docs[1].date_from_brief
-    got, reason, veto = pairs.brief_dates(docs[0], docs[1], GroupConfig(scorer=scorer))
+    got, reason, veto = brief_dates(docs[0], docs[1], GroupConfig(scorer=scorer))
     assert (got, veto) == (pytest.approx(penalty), forbidden), reason
     assert "dates" in str(reason) or "weekdays" in str(reason)
 
@@ -324,7 +335,7 @@ def test_briefs_naming_two_kinds_of_happening_cost_the_type_penalty(scorer):
     them); a call and a meeting differ in the rules' event types already and pay once."""
     import dataclasses
 
-    from summarizer.events.pairs import brief_terms
+    from summarizer.events.brief_terms import brief_terms
 
     config = GroupConfig(scorer=scorer)
 
@@ -362,3 +373,40 @@ def test_a_day_after_a_name_is_not_its_surname():
     from summarizer.events.names import person_surnames
 
     assert person_surnames("Tara Reid Monday entered a clinic.") == {"reid"}
+
+
+def test_places_where_each_lead_says_it_happened():
+    cues = lead_cues(
+        None,
+        "A fire gutted a supermarket in High Street, Banstead, in Surrey on Monday.\n"
+        "More than 50 firefighters fought the blaze near Old Mill Lane in March.",
+        None,
+    )
+    # a month or a weekday after "in" is no place
+    assert cues.places == (("high", "street"), ("surrey",), ("old", "mill", "lane"))
+
+
+@pytest.mark.parametrize(
+    ("text_b", "absent"),
+    [
+        # the same kind of happening somewhere else: neither text names the other's place
+        ("A fire destroyed a supermarket in Wellington on Sunday. Crews fought it.", 1.0),
+        # a report that names the county the other's town is in: one side names the other's
+        ("A fire destroyed a supermarket in Surrey on Sunday. Banstead crews fought it.", 0.0),
+        # a lead that names no place says nothing
+        ("A fire destroyed a supermarket on Sunday. Crews fought it for hours.", 0.0),
+    ],
+)
+def test_place_absent_needs_both_leads_places_unnamed(text_b, absent):
+    a = Article(id="a", text="A fire gutted a supermarket in Banstead on Sunday. Crews came.")
+    b = Article(id="b", text=text_b)
+    docs = [extract_features(x.id, x, None) for x in (a, b)]
+    corpus = TfidfCorpus()
+    for d in docs:
+        corpus.add(d)
+    reasons: list[str] = []
+    x = pairs.pair_features(
+        docs[0], docs[1], corpus, corpus.vector(docs[0]), corpus.vector(docs[1]), reasons
+    )
+    assert x[pairs.FEATURES.index("place_absent")] == absent
+    assert any(r.startswith("places") for r in reasons) == bool(absent)

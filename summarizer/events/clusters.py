@@ -8,6 +8,12 @@ averages of the merged cluster only, so a queued average from before is recognis
 stale by the clusters' ``version``. Clusters only ever merge along candidate edges,
 so the result never crosses a connected component of the edges.
 
+The scorer's ``average`` may hold two clusters of several documents to a higher mean than
+a lone document joining a cluster (:func:`size_penalty`): a lone document's few pair
+scores are noisy, so it joins at the threshold; the mean over many cross pairs is steady,
+and between two clusters that each agree within, a middling mean is two events of one
+kind (two quakes in one county) more often than one event.
+
 A cluster is named by its smallest member (a document index), so ``of`` maps any document,
 and any former cluster's name, to the cluster that holds it now.
 """
@@ -17,7 +23,15 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["MEMBERS", "Average", "Clusters", "Settle", "best_first", "cross_pairs"]
+__all__ = [
+    "MEMBERS",
+    "Average",
+    "Clusters",
+    "Settle",
+    "best_first",
+    "cross_pairs",
+    "size_penalty",
+]
 
 Average = Callable[[Sequence[int], Sequence[int]], "tuple[float, int, int] | None"]
 """The mean score between two clusters' members and their best-scoring cross pair
@@ -65,6 +79,13 @@ def cross_pairs(xs: Sequence[int], ys: Sequence[int], limit: int) -> list[tuple[
     """The cross pairs that stand for clusters ``xs`` and ``ys`` in their average: their
     first :data:`MEMBERS` members each, at most ``limit`` pairs."""
     return [(x, y) for x in xs[:MEMBERS] for y in ys[:MEMBERS]][:limit]
+
+
+def size_penalty(xs: Sequence[int], ys: Sequence[int], penalty: float) -> float:
+    """What a merge of clusters ``xs`` and ``ys`` must clear beyond the threshold:
+    ``penalty * (1 - 1 / n)``, ``n`` the smaller cluster's size (0 for a lone document,
+    half the penalty for two, approaching all of it)."""
+    return penalty * (1.0 - 1.0 / min(len(xs), len(ys)))
 
 
 def best_first(

@@ -6,9 +6,10 @@ Computed once per document by :func:`lead_cues`, when the scorer first asks
 The **lead** is the title plus the first two body sentences, skipping header furniture
 (date lines, bylines, "Updated ..." lines, lines of fewer than six words:
 :func:`~summarizer.events.datelines.lead_sentences`). From it: its term frequencies, proper
-names, counted quantities and salient numbers, the weekday it names, its **event types**
-(classes of the words naming what happened: an arrest, a charge, a verdict, a death, an
-offer, a meeting, a declaration...) and its **persons** (named in full, then again by
+names, counted quantities and salient numbers, the weekday it names, the **places** its
+body says something happened in (a name after "in", "near", "outside", "off"), its **event
+types** (classes of the words naming what happened: an arrest, a charge, a verdict, a
+death, an offer, a meeting, a declaration...) and its **persons** (named in full, then again by
 surname alone). From the whole text: the event types it names anywhere, the **report
 date** (the publication date, else the date of a date line among the first lines) and its
 year, and the day of the year of the report date or of the first past "Month day" of the
@@ -40,7 +41,14 @@ from summarizer.events.names import (
     person_surnames,
     proper_names,
 )
-from summarizer.text import STOPWORDS, find_weekday, split_sentences, tokenize
+from summarizer.text import (
+    MONTHS,
+    STOPWORDS,
+    WEEKDAYS,
+    find_weekday,
+    split_sentences,
+    tokenize,
+)
 
 if TYPE_CHECKING:
     from summarizer.events.features import TfidfCorpus
@@ -148,6 +156,29 @@ class LeadCues:
     report_date: dt.date | None
     year: int | None
     day_of_year: int | None
+    places: tuple[tuple[str, ...], ...] = ()
+
+
+# "in Wellington", "near The Geysers", "off Tanjung Priok": a capitalised name right after
+# a preposition of place (months and weekdays are no places; a name after "in the" is not
+# read: as often an organisation as a place, "in the Senate")
+_PLACE = re.compile(
+    r"\b(?:in|near|outside|off)\s+((?:[A-Z][\w'.-]+)(?:\s+(?:of\s+)?[A-Z][\w'.-]+)*)"
+)
+_NOT_PLACE = frozenset(MONTHS) | frozenset(WEEKDAYS) | {"the", "a", "an", "of"}
+
+
+def _places(sentences: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """The places the lead's body says something happened in, each as its lower-cased
+    words ("in Sonoma County" -> ("sonoma", "county"))."""
+    out: list[tuple[str, ...]] = []
+    for sentence in sentences:
+        for m in _PLACE.finditer(sentence):
+            words = (re.sub(r"(?:'s|\u2019s)$", "", w.lower()).strip(".") for w in m[1].split())
+            place = tuple(w for w in words if w and w not in _NOT_PLACE)
+            if place and place not in out:
+                out.append(place)
+    return tuple(out)
 
 
 _PERSON_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'\u2019]+){1,2}\b")
@@ -301,4 +332,5 @@ def lead_cues(
         report_date=report_date,
         year=dated.year if dated else None,
         day_of_year=day_of_year(report_date, lead_text),
+        places=_places(body[:2]),
     )

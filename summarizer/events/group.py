@@ -9,7 +9,7 @@ A pair score starts from the cosine and adds ``lead_weight * (coverage - 0.5)``,
 coverage is the idf-weighted share of each lead's names that the other text mentions (the
 smaller of the two directions), plus brief agreement (participants, topics). Penalties are
 subtracted for contradictions: counted quantities that differ for the same noun, dates or
-weekdays that differ (two briefs' dates: :func:`~summarizer.events.pairs.brief_dates`),
+weekdays that differ (two briefs' dates: :func:`~summarizer.events.brief_terms.brief_dates`),
 different event types, disjoint participants, conflicting places. Publication dates
 further apart than ``date_window_days`` forbid a link outright.
 
@@ -21,16 +21,18 @@ posting lists longer than ``max_postings`` are ignored and each document keeps i
 ``GroupConfig(scorer="learned")`` replaces the text part of this hand-tuned score (cosine,
 coverage, counts, dates, lead actors, event types) by the logistic pair scorer of
 :mod:`summarizer.events.pairs` (fitted on ECB+, issue #13); the brief terms
-(:func:`~summarizer.events.pairs.brief_terms`: participants, topics, kinds of happening,
+(:func:`~summarizer.events.brief_terms.brief_terms`: participants, topics, kinds of happening,
 places) and the hard rules stay. For both scorers, a brief's event date read off the
 article's byline or date line is the report's date and is not used as the event's.
 
 **Clustering** is average linkage, best first, over the clusters the candidate edges join:
 the two with the highest mean score over their cross pairs (missing pairs scored on demand,
 at most ``max_link_pairs`` of them) merge while that mean reaches ``threshold`` and no
-cross pair is forbidden. An optional :class:`~summarizer.events.entities.Adjudicator`
-decides merges whose mean lands within ``adjudicate_margin`` of the threshold; each
-decision is recorded.
+cross pair is forbidden. Two clusters of several documents must clear the threshold by up
+to ``cluster_penalty`` (:func:`~summarizer.events.clusters.size_penalty`; the learned
+scorer's is fitted on ECB+ after its threshold, the rules' is 0). An optional
+:class:`~summarizer.events.entities.Adjudicator` decides merges whose mean lands within
+``adjudicate_margin`` of the threshold; each decision is recorded.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from summarizer.events.clusters import best_first, cross_pairs
+from summarizer.events import pairs
+from summarizer.events.brief_terms import brief_dates, brief_terms
+from summarizer.events.clusters import best_first, cross_pairs, size_penalty
 from summarizer.events.entities import Adjudicator
 from summarizer.events.features import (
     DocFeatures,
@@ -51,7 +55,7 @@ from summarizer.events.features import (
     resolve_weekday,
 )
 from summarizer.events.names import by_noun
-from summarizer.events.pairs import brief_dates, brief_terms, learned_value, pair_features
+from summarizer.events.pairs import learned_value, pair_features
 from summarizer.text import WEEKDAYS
 from summarizer.types import Adjudication
 
@@ -98,6 +102,16 @@ class GroupConfig:
     adjudicate_margin: float = 0.05
     # "learned": summarizer.events.pairs (fitted on ECB+); "rules": the terms of score_pair
     scorer: Literal["learned", "rules"] = "rules"
+    # what a merge of two clusters of several must clear beyond the threshold (clusters.
+    # size_penalty); None: the scorer's own (learned: pairs.CLUSTER_PENALTY; rules: 0)
+    cluster_penalty: float | None = None
+
+    def merge_penalty(self) -> float:
+        """:attr:`cluster_penalty`, or the scorer's own when it is None."""
+        if self.cluster_penalty is not None:
+            return self.cluster_penalty
+        # read at call time, as learned_value reads the weights (a benchmark may set them)
+        return pairs.SCALE * pairs.CLUSTER_PENALTY if self.scorer == "learned" else 0.0
 
 
 @dataclass(frozen=True)
@@ -135,7 +149,7 @@ def _date_disagreement(
 ) -> tuple[float, str | None, bool]:
     """``(penalty, reason, forbidden)`` for the dates of ``a`` and ``b``.
 
-    Two briefs' event dates: :func:`~summarizer.events.pairs.brief_dates`. A lead's first
+    Two briefs' event dates: :func:`~summarizer.events.brief_terms.brief_dates`. A lead's first
     weekday may belong to a follow-up ("rescuers handed out tents Monday" after a Sunday
     quake), so it weighs ``weekday_penalty`` and a neighbouring day a quarter of that.
     """
@@ -287,6 +301,7 @@ class _Scorer:
         self.docs, self.corpus, self.config = docs, corpus, config
         self.vectors = {d.doc_id: corpus.vector(d) for d in docs}
         self.cache: dict[tuple[int, int], PairScore] = {}
+        self.penalty = config.merge_penalty()
 
     def __call__(self, i: int, j: int) -> PairScore:
         key = (min(i, j), max(i, j))
@@ -297,13 +312,15 @@ class _Scorer:
 
     def average(self, xs: Sequence[int], ys: Sequence[int]) -> tuple[float, int, int] | None:
         """The mean score over two clusters' :func:`cross_pairs` (at most ``max_link_pairs``)
-        and their best-scoring pair, or None when some pair is forbidden."""
+        less the :func:`size_penalty` of merging them, and their best-scoring pair, or None
+        when some pair is forbidden."""
         cross = cross_pairs(xs, ys, self.config.max_link_pairs)
         scores = [self(x, y) for x, y in cross]
         if any(s.forbidden for s in scores):
             return None
         best = max(range(len(cross)), key=lambda k: (scores[k].value, -k))
-        return sum(s.value for s in scores) / len(scores), *cross[best]
+        mean = sum(s.value for s in scores) / len(scores) - size_penalty(xs, ys, self.penalty)
+        return mean, *cross[best]
 
 
 def group_documents(

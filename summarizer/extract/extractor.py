@@ -115,7 +115,7 @@ class Extractor:
         out: dict[str, Any] = {"backend": type(self.backend).__name__, "model": self.backend.model}
         if isinstance(config, LLMConfig):
             out.update(
-                base_url=config.base_url.rstrip("/"),
+                base_url=config.server_id or config.base_url.rstrip("/"),
                 mode=config.mode,
                 temperature=config.temperature,
                 seed=config.seed,

@@ -63,6 +63,9 @@ class LLMConfig:
     extra_body: Mapping[str, Any] = field(default_factory=dict)
     """Sent as-is with every request (server-specific sampling options)."""
     transport: Transport = "aiohttp"
+    server_id: str | None = None
+    """What names the server in the brief cache's key instead of ``base_url``: the embedded
+    server takes a free port every run, so it sets the name of its weights file."""
 
     def __post_init__(self) -> None:
         if not self.model:

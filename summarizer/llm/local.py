@@ -82,14 +82,18 @@ def _server_env(env: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if k.lower() not in _SERVER_ENV_NAMES}
 
 
-def local_config(base_url: str, *, alias: str = DEFAULT_MODEL_ALIAS) -> LLMConfig:
-    """The configuration for a llama.cpp server of ours at ``base_url``."""
+def local_config(
+    base_url: str, *, alias: str = DEFAULT_MODEL_ALIAS, server_id: str | None = None
+) -> LLMConfig:
+    """The configuration for a llama.cpp server of ours at ``base_url`` (``server_id``:
+    what names it in the brief cache's key, when its port is not stable)."""
     return LLMConfig(
         model=alias,
         base_url=base_url,
         api_key=_API_KEY,
         mode="json_with_schema",
         timeout_s=300.0,
+        server_id=server_id,
     )
 
 
@@ -257,7 +261,9 @@ class LocalServer:
             raise LocalModelError(f"cannot launch the llama.cpp server: {exc}") from exc
         atexit.register(self.stop)
         self._wait_ready()
-        self._config = local_config(self.base_url, alias=self.alias)
+        # a free port every run: the cache knows the server by its weights, not its URL
+        server_id = f"llama.cpp:{self.model_path.name}" if self._auto_port else None
+        self._config = local_config(self.base_url, alias=self.alias, server_id=server_id)
         return self._config
 
     def _wait_ready(self) -> None:
