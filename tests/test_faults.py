@@ -392,6 +392,22 @@ def test_an_http_failure_during_the_reask_is_a_backend_error(server: FakeServer)
     assert error.usage == ONE
 
 
+def test_list_items_numbered_from_zero_are_dropped_not_reasked(server: FakeServer) -> None:
+    # small models count from 0 now and then: the item goes, the answer stays (before, it
+    # failed the article after a re-ask that repeated it)
+    answer = json.loads(draft_json(ARTICLE))
+    kept = len(answer["participants"])
+    answer["participants"].append({"name": "X", "role": None, "country": None, "sentence": 0})
+    answer["speakers"] = [{"quote": 0, "speaker": "X"}]
+    server.script(ok(json.dumps(answer)))  # nothing scripted for a second request
+    brief = extract(server)
+    assert_brief(brief)
+    assert len(server.requests) == 1 and server.unscripted == 0
+    assert len(brief.participants) <= kept and all(p.name != "X" for p in brief.participants)
+    assert brief.quotes == [] or all(q.speaker != "X" for q in brief.quotes)
+    assert brief.meta.attempts == 1
+
+
 # ---------------------------------------------------------------------------
 # Checks: an answer that fits the schema is never re-asked
 # ---------------------------------------------------------------------------
