@@ -48,30 +48,32 @@ def pair_errors(groups: Sequence[Sequence[str]], gold: Mapping[str, str]) -> tup
 
 
 def briefs_of(path: Path, articles: Sequence[Article]) -> list[Brief]:
-    """Briefs by article; a brief's id may be a prefix of its article's (the seeds' stems)."""
+    """Briefs by article, read once (``path`` may be a pipe); a brief's id is its article's,
+    or a prefix of it (the seeds' stems)."""
+    ids = {a.id for a in articles}
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         b = Brief.model_validate_json(line)
-        match = next(
-            a.id for a in articles if a.id == b.article_id or a.id.startswith(b.article_id)
+        match = (
+            b.article_id
+            if b.article_id in ids
+            else next(a.id for a in articles if a.id.startswith(b.article_id))
         )
         out.append(b.model_copy(update={"article_id": match}))
     return out
 
 
-def ecbplus_set(path: Path) -> tuple[str, list[Article], dict[str, str], Path]:
-    """The ECB+ articles that have a brief in ``path`` (no publication dates: ECB+ has none)
-    and their gold events."""
-    done = {
-        Brief.model_validate_json(line).article_id
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    }
-    articles = [a for a in load_articles(SHARED / "ecbplus" / "articles.jsonl") if a.id in done]
+def ecbplus_set(path: Path) -> tuple[str, list[Article], dict[str, str], list[Brief]]:
+    """The ECB+ articles that have a brief in ``path`` (no publication dates: ECB+ has none),
+    their gold events and their briefs."""
+    everything = load_articles(SHARED / "ecbplus" / "articles.jsonl")
+    briefs = briefs_of(path, everything)
+    done = {b.article_id for b in briefs}
+    articles = [a for a in everything if a.id in done]
     gold = load_gold(SHARED / "ecbplus" / "gold.jsonl").events
-    return "ecb+", articles, {a.id: gold[a.id] for a in articles}, path
+    return "ecb+", articles, {a.id: gold[a.id] for a in articles}, briefs
 
 
 def row(groups: Sequence[Sequence[str]], gold: Mapping[str, str]) -> str:
@@ -86,23 +88,22 @@ def main() -> None:
     ap.add_argument("--seeds-briefs", type=Path, help="briefs of examples/articles")
     ap.add_argument("--ecbplus-briefs", type=Path, help="briefs of some ECB+ articles")
     args = ap.parse_args()
+    dev = list(load_articles(SHARED / "devset" / "articles.jsonl"))
     sets = [
         (
             "dev",
-            list(load_articles(SHARED / "devset" / "articles.jsonl")),
+            dev,
             load_gold(SHARED / "devset" / "gold.jsonl").events,
-            args.briefs,
+            briefs_of(args.briefs, dev),
         )
     ]
     if args.seeds_briefs:
         seeds = [a for a in load_inputs([ROOT / "examples" / "articles"]) if isinstance(a, Article)]
-        sets.append(
-            ("seeds", seeds, load_gold(ROOT / "examples" / "gold.jsonl").events, args.seeds_briefs)
-        )
+        gold = load_gold(ROOT / "examples" / "gold.jsonl").events
+        sets.append(("seeds", seeds, gold, briefs_of(args.seeds_briefs, seeds)))
     if args.ecbplus_briefs:
         sets.append(ecbplus_set(args.ecbplus_briefs))
-    for name, articles, gold, path in sets:
-        briefs = briefs_of(path, articles)
+    for name, articles, gold, briefs in sets:
         for scorer in ("rules", "learned"):
             for dates in (True, False) if name != "ecb+" else (False,):
                 arts = (

@@ -50,14 +50,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from summarizer.events.cues import LeadCues
 from summarizer.events.features import DocFeatures, TfidfCorpus, cosine
 from summarizer.events.names import by_noun
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "BIAS",

@@ -69,7 +69,7 @@ class DFigure(_Wire):
 
 
 def _valid_items(item: type[_Wire]) -> Callable[[Any], Any]:
-    """A before-validator for a list of ``item``: keeps the entries that validate."""
+    """A before-validator for a list of ``item``: the entries that validate, validated."""
 
     def keep(value: Any) -> Any:
         if not isinstance(value, list):
@@ -77,10 +77,9 @@ def _valid_items(item: type[_Wire]) -> Callable[[Any], Any]:
         out = []
         for entry in value:
             try:
-                item.model_validate(entry)
+                out.append(item.model_validate(entry))
             except ValidationError:
                 continue
-            out.append(entry)
         return out
 
     return keep
