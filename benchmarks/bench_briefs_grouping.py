@@ -12,6 +12,16 @@ without publication dates: B-cubed P/R/F1 of ``group_articles`` (text only) and 
 ``consolidate`` (the same texts with the briefs), and the same-event pairs split / other
 pairs merged. Briefs hold evidence copied from the outlets' texts, so they are read from
 where a run wrote them, never stored in the repository. Not run by pytest.
+
+``--fit`` (needs numpy and ``--ecbplus-briefs``) weighs each brief term by how reliable it
+proved. On every pair inside one topic (ECB+) or one set (dev; not the seeds, which stay a
+check) it takes the learned scorer's text logit with the briefs as a fixed offset and fits
+the weights of :data:`~summarizer.events.brief_terms.BRIEF_FEATURES` on top (L2-regularised
+logistic regression; pairs whose brief dates forbid a link are left out). It prints how
+often each term fires on same-event and other pairs, leave-one-topic-out CV on the ECB+
+topics (each held-out topic grouped alone: text only, the shipped weights, the fold's
+weights), the weights fitted on all pairs in the form ``pairs.BRIEF_WEIGHTS`` ships, and
+the sets scored with them.
 """
 
 from __future__ import annotations
@@ -25,12 +35,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_grouping import merged_topics  # noqa: E402  (beside this script)
+from bench_grouping import merged_topics, topic_of  # noqa: E402  (beside this script)
 
 from summarizer import Article, Brief, consolidate  # noqa: E402
 from summarizer.evaluate import bcubed, load_articles, load_gold, partition_of  # noqa: E402
+from summarizer.events import pairs  # noqa: E402
+from summarizer.events.brief_terms import BRIEF_FEATURES, brief_features  # noqa: E402
 from summarizer.events.consolidate import group_articles  # noqa: E402
+from summarizer.events.features import TfidfCorpus, extract_features  # noqa: E402
 from summarizer.events.group import GroupConfig  # noqa: E402
+from summarizer.events.pairs import pair_features  # noqa: E402
 from summarizer.inputs import load_articles as load_inputs  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -76,6 +90,133 @@ def ecbplus_set(path: Path) -> tuple[str, list[Article], dict[str, str], list[Br
     return "ecb+", articles, {a.id: gold[a.id] for a in articles}, briefs
 
 
+Row = tuple[str, float, list[float], bool]  # (topic, text logit, brief terms, same event)
+
+
+def pair_rows(
+    articles: Sequence[Article], briefs: Sequence[Brief], gold: Mapping[str, str], topic: bool
+) -> list[Row]:
+    """Every pair inside one topic (``topic``: ECB+'s, else the whole set is one), without
+    publication dates."""
+    by_id = {b.article_id: b for b in briefs}
+    undated = (a.model_copy(update={"published": None}) for a in articles)
+    docs = [extract_features(a.id, a, by_id[a.id]) for a in undated]
+    corpus = TfidfCorpus()
+    for d in docs:
+        corpus.add(d)
+    config = GroupConfig(scorer="learned")
+    rows = []
+    for i, j in itertools.combinations(range(len(docs)), 2):
+        ti, tj = (str(topic_of(x.doc_id)) if topic else "all" for x in (docs[i], docs[j]))
+        if ti != tj:
+            continue
+        a, b = docs[i], docs[j]
+        text = pairs.learned_value(pair_features(a, b, corpus, corpus.vector(a), corpus.vector(b)))
+        x, forbidden = brief_features(a, b, config, [])
+        if not forbidden:
+            same = gold[a.doc_id] == gold[b.doc_id]
+            rows.append((ti, (text - pairs.OFFSET) / pairs.SCALE, x, same))
+    return rows
+
+
+def fit_terms(rows: Sequence[Row], l2: float = 1.0) -> tuple[float, ...]:
+    """Weights of the brief terms on top of the text logit (Newton, L2, no intercept)."""
+    import numpy as np
+
+    z = np.array([r[1] for r in rows])
+    X = np.array([r[2] for r in rows])
+    y = np.array([float(r[3]) for r in rows])
+    w = np.zeros(X.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(z + X @ w)))
+        hess = (X * (p * (1 - p))[:, None]).T @ X + l2 * np.eye(len(w))
+        w -= np.linalg.solve(hess, X.T @ (p - y) + l2 * w)
+    return tuple(round(float(v), 3) for v in w)
+
+
+def reliability(name: str, rows: Sequence[Row]) -> None:
+    """How often each term fires (its mean) on same-event and other pairs the text puts
+    within two logits of the threshold or above."""
+    near = [r for r in rows if r[1] > -2]
+    same, other = [r for r in near if r[3]], [r for r in near if not r[3]]
+    print(
+        f"{name}: pairs within 2 logits of the threshold or above: {len(same)} same, "
+        f"{len(other)} other; mean of each brief term, same / other"
+    )
+    for k, f in enumerate(BRIEF_FEATURES):
+        ms, mo = (sum(r[2][k] for r in g) / max(len(g), 1) for g in (same, other))
+        print(f"  {f:20s} {ms:.3f} / {mo:.3f}")
+
+
+def scored(
+    articles: Sequence[Article],
+    briefs: Sequence[Brief],
+    gold: Mapping[str, str],
+    weights: tuple[float, ...] | None,
+) -> tuple[float, int]:
+    """(B-cubed F1, topics merged) of the learned scorer, text only (``weights`` None) or
+    with the briefs and these brief weights."""
+    config = GroupConfig(scorer="learned")
+    arts = [a.model_copy(update={"published": None}) for a in articles]
+    ids = {a.id for a in arts}
+    briefs = [b for b in briefs if b.article_id in ids]
+    if weights is None:
+        groups = group_articles(arts, config)
+    else:
+        shipped, pairs.BRIEF_WEIGHTS = pairs.BRIEF_WEIGHTS, weights
+        try:
+            groups = [e.articles for e in consolidate(briefs, arts, config=config)]
+        finally:
+            pairs.BRIEF_WEIGHTS = shipped
+    f1 = bcubed(partition_of([list(g) for g in groups]), gold).f1
+    ecb = all(x.startswith("e") and "_" in x for x in ids)
+    return f1, len(merged_topics(groups, gold)) if ecb else 0
+
+
+def fit_report(sets: Sequence[tuple[str, list[Article], dict[str, str], list[Brief]]]) -> None:
+    """``--fit``: see the module docstring."""
+    by_name = {s[0]: s for s in sets}
+    _, ecb_articles, ecb_gold, ecb_briefs = by_name["ecb+"]
+    ecb = pair_rows(ecb_articles, ecb_briefs, ecb_gold, topic=True)
+    _, dev_articles, dev_gold, dev_briefs = by_name["dev"]
+    dev = pair_rows(dev_articles, dev_briefs, dev_gold, topic=False)
+    reliability("ecb+", ecb)
+    reliability("dev", dev)
+    topics = sorted({r[0] for r in ecb}, key=int)
+    print("leave-one-topic-out on ECB+ (F1 / merged), fitted on the other topics and dev:")
+    totals = [[0.0, 0] for _ in range(3)]
+    for t in topics:
+        w = fit_terms([r for r in ecb if r[0] != t] + dev)
+        arts = [a for a in ecb_articles if str(topic_of(a.id)) == t]
+        gold = {a.id: ecb_gold[a.id] for a in arts}
+        got = [scored(arts, ecb_briefs, gold, x) for x in (None, pairs.BRIEF_WEIGHTS, w)]
+        for total, (f1, merged) in zip(totals, got, strict=True):
+            total[0] += f1 * len(arts)
+            total[1] += merged
+        print(
+            f"  topic {t:3s} ({len(arts):2d}) text {got[0][0]:.3f}/{got[0][1]}  shipped "
+            f"{got[1][0]:.3f}/{got[1][1]}  fitted {got[2][0]:.3f}/{got[2][1]}"
+        )
+    n = len(ecb_articles)
+    print(
+        "  weighted mean: "
+        + "  ".join(
+            f"{k} {f / n:.3f}/{m}"
+            for k, (f, m) in zip(("text", "shipped", "fitted"), totals, strict=True)
+        )
+    )
+    final = fit_terms(ecb + dev)
+    print("BRIEF_WEIGHTS fitted on every pair (ECB+ topics and dev):")
+    for f, w in zip(BRIEF_FEATURES, final, strict=True):
+        print(f"    {w:+.3f},  # {f}")
+    for name, articles, gold, briefs in sets:
+        print(
+            f"{name:5s} learned, no dates: text {scored(articles, briefs, gold, None)[0]:.3f}"
+            f"  shipped {scored(articles, briefs, gold, pairs.BRIEF_WEIGHTS)[0]:.3f}"
+            f"  fitted {scored(articles, briefs, gold, final)[0]:.3f}"
+        )
+
+
 def row(groups: Sequence[Sequence[str]], gold: Mapping[str, str]) -> str:
     s = bcubed(partition_of([list(g) for g in groups]), gold)
     split, merged = pair_errors(groups, gold)
@@ -87,6 +228,7 @@ def main() -> None:
     ap.add_argument("--briefs", type=Path, required=True, help="briefs of the dev articles")
     ap.add_argument("--seeds-briefs", type=Path, help="briefs of examples/articles")
     ap.add_argument("--ecbplus-briefs", type=Path, help="briefs of some ECB+ articles")
+    ap.add_argument("--fit", action="store_true", help="fit the brief terms' weights")
     args = ap.parse_args()
     dev = list(load_articles(SHARED / "devset" / "articles.jsonl"))
     sets = [
@@ -103,6 +245,9 @@ def main() -> None:
         sets.append(("seeds", seeds, gold, briefs_of(args.seeds_briefs, seeds)))
     if args.ecbplus_briefs:
         sets.append(ecbplus_set(args.ecbplus_briefs))
+    if args.fit:
+        fit_report(sets)
+        return
     for name, articles, gold, briefs in sets:
         for scorer in ("rules", "learned"):
             for dates in (True, False) if name != "ecb+" else (False,):

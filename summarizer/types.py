@@ -4,8 +4,7 @@ Input:   :class:`Article`.
 Output:  :class:`Brief` (one per article), built from items that each carry
          :class:`Span` evidence aligned to the article text.
 
-All models are immutable pydantic models; they round-trip through JSON
-(``Brief.model_validate_json(brief.model_dump_json())``).
+All models are immutable pydantic models; they round-trip through JSON.
 """
 
 from __future__ import annotations
@@ -54,10 +53,8 @@ class _Frozen(BaseModel):
 
 
 class Article(_Frozen):
-    """A news article: the unit of extraction.
-
-    ``text`` is the whole article; every :class:`Span` offset refers to it.
-    """
+    """A news article, the unit of extraction: every :class:`Span` offset refers to
+    ``text``, the whole article."""
 
     id: str = Field(min_length=1)
     text: str
@@ -184,6 +181,7 @@ DropReason = Literal[
     "not_a_place",
     "byline",
     "empty",
+    "malformed",
 ]
 
 
@@ -193,7 +191,8 @@ class DroppedItem(_Frozen):
     given for), ``unsupported`` (a figure its sentence does not state; prose with a name
     or number the article lacks), ``not_a_commitment`` (no future act or call in its
     sentence), ``not_a_place``, ``byline`` (a date written only in the byline),
-    ``not_a_quote``/``not_a_number``/``empty``."""
+    ``not_a_quote``/``not_a_number``/``empty``, ``malformed`` (an answer's list entry that
+    did not fit its type, such as sentence 0)."""
 
     kind: str
     label: str

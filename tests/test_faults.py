@@ -406,6 +406,9 @@ def test_list_items_numbered_from_zero_are_dropped_not_reasked(server: FakeServe
     assert len(brief.participants) <= kept and all(p.name != "X" for p in brief.participants)
     assert brief.quotes == [] or all(q.speaker != "X" for q in brief.quotes)
     assert brief.meta.attempts == 1
+    # and the brief says what it dropped, as it does for the checks' drops
+    unfit = [(d.kind, d.label) for d in brief.diagnostics.dropped if d.reason == "malformed"]
+    assert unfit == [("participant", "X"), ("speaker", "X")]
 
 
 # ---------------------------------------------------------------------------

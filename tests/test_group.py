@@ -17,9 +17,11 @@ from summarizer.text import split_sentences
 from summarizer.types import Article
 
 DEVSET = Path(__file__).parents[1].parent / "shared" / "devset"
-# Measured B-cubed F1 of the text-only structured grouping on the dev set (with and without
-# publication dates): 1.000 both. The margin allows small, deliberate trade-offs.
-MEASURED_F1 = {"dates": 1.0, "no dates": 1.0}
+# Measured B-cubed F1 of the text-only grouping on the dev set, with and without publication
+# dates alike: the rules (tuned on it) 1.000; the learned scorer (the default; fitted on
+# ECB+, so the dev set is held out for it) 0.967. The margin allows small, deliberate
+# trade-offs.
+MEASURED_F1 = {"rules": 1.0, "learned": 0.967}
 MARGIN = 0.03
 
 
@@ -41,16 +43,17 @@ def devset() -> tuple[list[Article], dict[str, str]]:
     return load_devset()
 
 
+@pytest.mark.parametrize("scorer", ["rules", "learned"])
 @pytest.mark.parametrize("dates", ["dates", "no dates"])
-def test_devset_partition_beats_tfidf_baseline(devset, dates):
+def test_devset_partition_beats_tfidf_baseline(devset, dates, scorer):
     articles, gold = devset
     if dates == "no dates":
         articles = [a.model_copy(update={"published": None}) for a in articles]
-    ours = bcubed(partition_of(group_articles(articles)), gold)
+    ours = bcubed(partition_of(group_articles(articles, GroupConfig(scorer=scorer))), gold)
     baseline = best_baseline(articles, gold)
     best = max(s.f1 for _, s in baseline.values())
     assert best > 0.85  # the baseline is a real competitor
-    assert ours.f1 >= MEASURED_F1[dates] - MARGIN, ours
+    assert ours.f1 >= MEASURED_F1[scorer] - MARGIN, ours
     assert ours.f1 >= best, (ours, baseline)
 
 

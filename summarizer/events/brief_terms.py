@@ -1,8 +1,11 @@
 """What two briefs add to a pair score, for both scorers (issue #13).
 
-:func:`brief_terms`: the briefs' participants, topics, kinds of happening and places,
-evidence an LLM brief adds (absent from ECB+, so not learned; weighed by the
-:class:`~summarizer.events.group.GroupConfig` weights tuned on the dev set's briefs).
+:func:`brief_features`: the briefs' participants, topics, kinds of happening, places and
+event dates as the terms of :data:`BRIEF_FEATURES`, evidence an LLM brief adds and ECB+'s
+text lacks. The learned scorer weighs them by ``pairs.BRIEF_WEIGHTS`` (logits);
+:func:`brief_terms` by the rules' :class:`~summarizer.events.group.GroupConfig` weights,
+tuned on the dev set's briefs. How reliable each term proved, on the dev briefs and on
+ECB+ topics extracted by the local model: ``benchmarks/bench_briefs_grouping.py --fit``.
 :func:`brief_dates`: the dates two briefs give their events.
 """
 
@@ -16,7 +19,7 @@ from summarizer.events.features import DocFeatures
 if TYPE_CHECKING:
     from summarizer.events.group import GroupConfig
 
-__all__ = ["brief_dates", "brief_terms"]
+__all__ = ["BRIEF_FEATURES", "brief_dates", "brief_features", "brief_terms"]
 
 
 def brief_dates(
@@ -65,28 +68,71 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def brief_terms(
-    score: float, a: DocFeatures, b: DocFeatures, config: GroupConfig, reasons: list[str]
-) -> float:
-    """``score`` with the briefs' participants, topics, kinds of happening and places weighed
-    in (both scorers)."""
+BRIEF_FEATURES: tuple[str, ...] = (
+    "participants_shared",
+    "participants_differ",
+    "participants_absent",
+    "topics_shared",
+    "kinds_differ",
+    "places_differ",
+    "dates_differ",
+    "dates_differ_kinds",
+)
+"""The brief terms of a pair (:func:`brief_features`), in order: the participants'
+Jaccard overlap; each brief names a participant the other does not; and, on top, each
+such participant absent from the other text; the topics' Jaccard overlap; two kinds of
+happening (where the lead types do not already differ); two places; event dates (or
+weekdays) that differ without forbidding the link, and the same when both briefs name a
+kind of happening (:func:`brief_dates`)."""
+
+
+def brief_features(
+    a: DocFeatures, b: DocFeatures, config: GroupConfig, reasons: list[str], dates: bool = True
+) -> tuple[list[float], bool]:
+    """``(x, forbidden)``: the pair's :data:`BRIEF_FEATURES` (their contradictions in words
+    into ``reasons``) and whether the briefs' event dates forbid a link (the date terms
+    stay 0 unless ``dates``)."""
+    x = [0.0] * len(BRIEF_FEATURES)
     if a.participants and b.participants:
-        score += config.participant_weight * _jaccard(a.participants, b.participants)
+        x[0] = _jaccard(a.participants, b.participants)
         only_a, only_b = a.participants - b.participants, b.participants - a.participants
         if only_a and only_b:
             # Stronger when each side has an actor the other text never names at all.
             absent = _absent(only_a, b) and _absent(only_b, a)
-            score -= config.participant_penalty * (1.0 if absent else 0.4)
+            x[1], x[2] = 1.0, 1.0 if absent else 0.0
             reasons.append("participants differ" + (" (absent from text)" if absent else ""))
-    score += config.topic_weight * _jaccard(a.topics, b.topics)
+    x[3] = _jaccard(a.topics, b.topics)
     # Two briefs naming two kinds of happening (a deal, then an emergency declared by the
     # same people): on the dev briefs 200 of 201 such pairs are two events. Counted once
-    # where the rules' event types already differ.
+    # where the lead types already differ.
     types_differ = a.event_type and b.event_type and a.event_type != b.event_type
     if a.kind and b.kind and a.kind != b.kind and not types_differ:
-        score -= config.type_penalty
+        x[4] = 1.0
         reasons.append(f"kinds {a.kind} vs {b.kind}")
     if a.place and b.place and a.place not in b.place and b.place not in a.place:
-        score -= config.place_penalty
+        x[5] = 1.0
         reasons.append(f"places {a.place} vs {b.place}")
-    return score
+    if not dates:
+        return x, False
+    _, reason, forbidden = brief_dates(a, b, config)
+    if reason is not None:
+        reasons.append(reason)
+        if not forbidden:
+            x[7 if a.kind is not None and b.kind is not None else 6] = 1.0
+    return x, forbidden
+
+
+def brief_terms(
+    score: float, a: DocFeatures, b: DocFeatures, config: GroupConfig, reasons: list[str]
+) -> float:
+    """``score`` with the briefs' participants, topics, kinds of happening and places weighed
+    in by the rules' weights of ``config`` (the dates are the rules' own step)."""
+    x, _ = brief_features(a, b, config, reasons, dates=False)
+    return (
+        score
+        + config.participant_weight * x[0]
+        - config.participant_penalty * (0.4 * x[1] + 0.6 * x[2])
+        + config.topic_weight * x[3]
+        - config.type_penalty * x[4]
+        - config.place_penalty * x[5]
+    )

@@ -18,12 +18,14 @@ further apart than ``date_window_days`` forbid a link outright.
 posting lists longer than ``max_postings`` are ignored and each document keeps its
 ``max_candidates`` best candidates by number of shared keys. Only those pairs are scored.
 
-``GroupConfig(scorer="learned")`` replaces the text part of this hand-tuned score (cosine,
-coverage, counts, dates, lead actors, event types) by the logistic pair scorer of
-:mod:`summarizer.events.pairs` (fitted on ECB+, issue #13); the brief terms
-(:func:`~summarizer.events.brief_terms.brief_terms`: participants, topics, kinds of happening,
-places) and the hard rules stay. For both scorers, a brief's event date read off the
-article's byline or date line is the report's date and is not used as the event's.
+The default scorer, ``GroupConfig(scorer="learned")``, replaces the text part of this
+hand-tuned score (cosine, coverage, counts, dates, lead actors, event types; kept as
+``scorer="rules"``) by the logistic pair scorer of :mod:`summarizer.events.pairs` (fitted
+on ECB+, issue #13) and weighs the brief terms
+(:func:`~summarizer.events.brief_terms.brief_features`: participants, topics, kinds of
+happening, places, event dates) by its own ``BRIEF_WEIGHTS``; the hard rules stay. For
+both scorers, a brief's event date read off the article's byline or date line is the
+report's date and is not used as the event's.
 
 **Clustering** is average linkage, best first, over the clusters the candidate edges join:
 the two with the highest mean score over their cross pairs (missing pairs scored on demand,
@@ -43,7 +45,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from summarizer.events import pairs
-from summarizer.events.brief_terms import brief_dates, brief_terms
+from summarizer.events.brief_terms import brief_dates, brief_features, brief_terms
 from summarizer.events.clusters import best_first, cross_pairs, size_penalty
 from summarizer.events.entities import Adjudicator
 from summarizer.events.features import (
@@ -80,7 +82,9 @@ __all__ = [
 
 @dataclass(frozen=True)
 class GroupConfig:
-    """Weights and thresholds of the pair score and clustering (tuned on the dev set)."""
+    """Weights and thresholds of the pair score and clustering. The weights from
+    ``lead_weight`` to ``place_penalty`` are the rules' (tuned on the dev set); the learned
+    scorer's are fitted (:mod:`summarizer.events.pairs`)."""
 
     threshold: float = 0.2
     lead_weight: float = 0.3
@@ -100,8 +104,9 @@ class GroupConfig:
     min_shared_keys: int = 2
     max_link_pairs: int = 64
     adjudicate_margin: float = 0.05
-    # "learned": summarizer.events.pairs (fitted on ECB+); "rules": the terms of score_pair
-    scorer: Literal["learned", "rules"] = "rules"
+    # "learned": summarizer.events.pairs (fitted on ECB+; its brief terms weigh by
+    # pairs.BRIEF_WEIGHTS, not by the weights above); "rules": the terms of score_pair
+    scorer: Literal["learned", "rules"] = "learned"
     # what a merge of two clusters of several must clear beyond the threshold (clusters.
     # size_penalty); None: the scorer's own (learned: pairs.CLUSTER_PENALTY; rules: 0)
     cluster_penalty: float | None = None
@@ -222,12 +227,10 @@ def _learned_score(
     pa, pb = a.published, b.published
     if pa and pb and abs((pa - pb).days) > config.date_window_days:
         return PairScore(score, True, (*reasons, "published too far apart"))
-    penalty, reason, forbidden = brief_dates(a, b, config)
-    reasons += [reason] if reason else []
+    x, forbidden = brief_features(a, b, config, reasons)
     if forbidden:
         return PairScore(score, True, tuple(reasons))
-    score -= penalty
-    score = brief_terms(score, a, b, config, reasons)
+    score += pairs.SCALE * sum(w * v for w, v in zip(pairs.BRIEF_WEIGHTS, x, strict=True))
     return PairScore(score, False, tuple(reasons))
 
 

@@ -7,9 +7,11 @@ set they were tuned on and do not transfer (issue #13). This scorer is a logisti
 regression over features that each say something a reader would check, fitted on labelled
 ECB+ pairs (``benchmarks/bench_grouping.py``: leave-topics-out cross-validation, then a
 final fit on all 34 topics). At run time it is a weight vector applied in pure Python.
-It is used when ``GroupConfig(scorer="learned")``; the default stays ``"rules"``: on the
-dev set the learned scorer reaches 0.967 from the text alone (1.000 with the model's briefs),
-and its leave-topics-out CV on ECB+ is 0.865-0.868, 9 of 34 topics merged (see the benchmark).
+It is the default scorer (``GroupConfig(scorer="learned")``) since stop 21: on the sets
+neither was tuned on it transfers better than the rules (ECB+ CV 0.865-0.868 against 0.802;
+the dev set 0.967 from the text alone, TF-IDF 0.878 at ECB+'s threshold), and with the model's
+briefs it is as good or better on every set measured (dev and seeds 1.000 both; 11 ECB+
+topics 0.875 against 0.801: ``benchmarks/README.md``).
 
 Per document: the :class:`~summarizer.events.cues.LeadCues` of :mod:`summarizer.events.cues`.
 
@@ -36,9 +38,9 @@ Score
 the linkage threshold of :class:`~summarizer.events.group.GroupConfig` (0.2) is logit 0 and
 the adjudication margin (0.05) is half a logit. Average linkage averages these values, so
 it averages logits. :func:`summarizer.events.group.score_pair` adds the brief terms of
-:mod:`summarizer.events.brief_terms` (participants, topics, the kinds of happening the
-briefs' ``what`` name, places: evidence an LLM brief adds, absent from ECB+ and so not
-learned) on the same scale, and compares the briefs' event dates and weekdays. Hard rules
+:func:`~summarizer.events.brief_terms.brief_features` (participants, topics, the kinds of
+happening the briefs' ``what`` name, places, event dates or weekdays that differ: evidence
+an LLM brief adds) weighted by :data:`BRIEF_WEIGHTS`. Hard rules
 stay hard: publication dates further apart than ``date_window_days``, and two briefs'
 event dates too far apart, forbid a link.
 A brief date read off a byline or date line is the report's date, not the event's
@@ -57,6 +59,7 @@ from summarizer.events.names import by_noun
 
 __all__ = [
     "BIAS",
+    "BRIEF_WEIGHTS",
     "CLUSTER_PENALTY",
     "FEATURES",
     "OFFSET",
@@ -122,6 +125,23 @@ BIAS: float = -1.536  # intercept -2.536 minus the linkage threshold -1.00
 CLUSTER_PENALTY: float = +0.250
 """Logits by which two clusters of several must clear the threshold (``GroupConfig.
 cluster_penalty``, :func:`~summarizer.events.clusters.size_penalty`), fitted after it."""
+BRIEF_WEIGHTS: tuple[float, ...] = (
+    +0.500,  # participants_shared
+    -0.800,  # participants_differ
+    -1.200,  # participants_absent
+    +1.000,  # topics_shared
+    -1.500,  # kinds_differ
+    -0.500,  # places_differ
+    -0.250,  # dates_differ
+    -2.500,  # dates_differ_kinds
+)
+"""Logits of :data:`~summarizer.events.brief_terms.BRIEF_FEATURES`, added to the text's: the
+rules' weights (tuned on the dev briefs) in logits. Fitted on every pair of 11 ECB+ topics
+and the dev set with the text logit as offset, they scored worse in leave-one-topic-out CV
+(0.727 against 0.824) and on dev (0.968 against 1.000), so they were not adopted. Each
+term fires more often on other pairs than on same-event ones (or, for the overlaps, less)
+on the dev set; on ECB+ places and dates that differ fire as often on both, so there they
+carry no information (``benchmarks/bench_briefs_grouping.py --fit``)."""
 SCALE = 0.1
 """Score units per logit unit (0.05 adjudication margin = half a logit)."""
 OFFSET = 0.2

@@ -266,6 +266,8 @@ def _as_written(value: str, phrase: str) -> str:
 def assemble(article: Article, draft: Draft, meta: BriefMeta) -> Brief:
     """The brief of ``article`` from what of ``draft`` passes the checks."""
     c = Checks.of(article.text)
+    for kind, label in draft.unfit:
+        c.drop(kind, label, "", "malformed")
     event = _event(article, draft, c)
     participants = _participants(draft, c)
     quotes = _quotes(article, draft, c)

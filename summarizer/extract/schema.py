@@ -12,7 +12,8 @@ repeat itself forever.
 An item of a list that does not fit its type (a sentence or quotation numbered from 0, a
 name too long) is dropped when the answer is read, not the whole answer: small models
 count from 0 now and then, and one such item failed the whole article even after a
-re-ask (4 of 95 ECB+ articles). The schema sent to the server is unchanged.
+re-ask (4 of 95 ECB+ articles). The schema sent to the server is unchanged; what was
+dropped is in :attr:`Draft.unfit`, and the brief's diagnostics list it as ``malformed``.
 
 These are wire types, not the library's data types (see :mod:`summarizer.types`).
 Changing them changes :data:`SCHEMA_VERSION`, which goes into cache keys and outputs.
@@ -20,10 +21,17 @@ Changing them changes :data:`SCHEMA_VERSION`, which goes into cache keys and out
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
 
 __all__ = ["SCHEMA_VERSION", "Draft"]
 
@@ -68,21 +76,13 @@ class DFigure(_Wire):
     sentence: Sentence
 
 
-def _valid_items(item: type[_Wire]) -> Callable[[Any], Any]:
-    """A before-validator for a list of ``item``: the entries that validate, validated."""
-
-    def keep(value: Any) -> Any:
-        if not isinstance(value, list):
-            return value  # the list's own type error is reported as usual
-        out = []
-        for entry in value:
-            try:
-                out.append(item.model_validate(entry))
-            except ValidationError:
-                continue
-        return out
-
-    return keep
+def _label(entry: Any) -> str:
+    """What an unfit list entry was about, for :attr:`Draft.unfit`."""
+    if isinstance(entry, dict):
+        for key in ("name", "label", "what", "speaker"):
+            if isinstance(entry.get(key), str):
+                return str(entry[key])[:120]
+    return repr(entry)[:120]
 
 
 class Draft(_Wire):
@@ -99,8 +99,47 @@ class Draft(_Wire):
     figures: list[DFigure] = Field(max_length=5)
     summary: str = Field(max_length=600, description="2 or 3 sentences")
 
-    _participants = field_validator("participants", mode="before")(_valid_items(DParticipant))
-    _mentioned = field_validator("mentioned", mode="before")(_valid_items(DMention))
-    _topics = field_validator("topics", mode="before")(_valid_items(DTopic))
-    _speakers = field_validator("speakers", mode="before")(_valid_items(DSpeaker))
-    _figures = field_validator("figures", mode="before")(_valid_items(DFigure))
+    _unfit: list[tuple[str, str]] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _lenient(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Draft:
+        """Drop the list entries that do not fit their type, remembered in :attr:`unfit`."""
+        unfit: list[tuple[str, str]] = []
+        if isinstance(data, dict):
+            data = dict(data)
+            for name, item in _ITEMS.items():
+                value = data.get(name)
+                if not isinstance(value, list):
+                    continue  # the list's own type error is reported as usual
+                kept = []
+                for entry in value:
+                    try:
+                        kept.append(item.model_validate(entry))
+                    except ValidationError:
+                        unfit.append((_KINDS[name], _label(entry)))
+                data[name] = kept
+        draft: Draft = handler(data)
+        draft._unfit = unfit
+        return draft
+
+    @property
+    def unfit(self) -> list[tuple[str, str]]:
+        """``(kind, label)`` of each list entry dropped because it did not fit its type."""
+        return list(self._unfit)
+
+
+_ITEMS: dict[str, type[_Wire]] = {
+    "participants": DParticipant,
+    "mentioned": DMention,
+    "topics": DTopic,
+    "speakers": DSpeaker,
+    "figures": DFigure,
+}
+_KINDS = {
+    "participants": "participant",
+    "mentioned": "mention",
+    "topics": "topic",
+    "speakers": "speaker",
+    "figures": "figure",
+}
