@@ -32,10 +32,12 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_grouping import merged_topics, topic_of  # noqa: E402  (beside this script)
+from bench_grouping import fit, merged_topics, topic_of  # noqa: E402  (beside this script)
 
 from summarizer import Article, Brief, consolidate  # noqa: E402
 from summarizer.evaluate import bcubed, load_articles, load_gold, partition_of  # noqa: E402
@@ -120,17 +122,14 @@ def pair_rows(
 
 
 def fit_terms(rows: Sequence[Row], l2: float = 1.0) -> tuple[float, ...]:
-    """Weights of the brief terms on top of the text logit (Newton, L2, no intercept)."""
-    import numpy as np
-
-    z = np.array([r[1] for r in rows])
-    X = np.array([r[2] for r in rows])
-    y = np.array([float(r[3]) for r in rows])
-    w = np.zeros(X.shape[1])
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-(z + X @ w)))
-        hess = (X * (p * (1 - p))[:, None]).T @ X + l2 * np.eye(len(w))
-        w -= np.linalg.solve(hess, X.T @ (p - y) + l2 * w)
+    """Weights of the brief terms on top of the text logit (``bench_grouping.fit`` with the
+    text logit as offset)."""
+    w, _ = fit(
+        np.array([r[2] for r in rows]),
+        np.array([float(r[3]) for r in rows]),
+        l2=l2,
+        offset=np.array([r[1] for r in rows]),
+    )
     return tuple(round(float(v), 3) for v in w)
 
 
@@ -153,9 +152,9 @@ def scored(
     briefs: Sequence[Brief],
     gold: Mapping[str, str],
     weights: tuple[float, ...] | None,
-) -> tuple[float, int]:
-    """(B-cubed F1, topics merged) of the learned scorer, text only (``weights`` None) or
-    with the briefs and these brief weights."""
+) -> tuple[float, list[list[str]]]:
+    """(B-cubed F1, groups) of the learned scorer, text only (``weights`` None) or with the
+    briefs and these brief weights."""
     config = GroupConfig(scorer="learned")
     arts = [a.model_copy(update={"published": None}) for a in articles]
     ids = {a.id for a in arts}
@@ -168,9 +167,8 @@ def scored(
             groups = [e.articles for e in consolidate(briefs, arts, config=config)]
         finally:
             pairs.BRIEF_WEIGHTS = shipped
-    f1 = bcubed(partition_of([list(g) for g in groups]), gold).f1
-    ecb = all(x.startswith("e") and "_" in x for x in ids)
-    return f1, len(merged_topics(groups, gold)) if ecb else 0
+    groups = [list(g) for g in groups]
+    return bcubed(partition_of(groups), gold).f1, groups
 
 
 def fit_report(sets: Sequence[tuple[str, list[Article], dict[str, str], list[Brief]]]) -> None:
@@ -189,7 +187,12 @@ def fit_report(sets: Sequence[tuple[str, list[Article], dict[str, str], list[Bri
         w = fit_terms([r for r in ecb if r[0] != t] + dev)
         arts = [a for a in ecb_articles if str(topic_of(a.id)) == t]
         gold = {a.id: ecb_gold[a.id] for a in arts}
-        got = [scored(arts, ecb_briefs, gold, x) for x in (None, pairs.BRIEF_WEIGHTS, w)]
+        got = [
+            (f1, len(merged_topics(groups, gold)))
+            for f1, groups in (
+                scored(arts, ecb_briefs, gold, x) for x in (None, pairs.BRIEF_WEIGHTS, w)
+            )
+        ]
         for total, (f1, merged) in zip(totals, got, strict=True):
             total[0] += f1 * len(arts)
             total[1] += merged

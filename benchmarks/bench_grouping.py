@@ -440,23 +440,31 @@ def baseline_groups(c: Corpus, subset: Sequence[int], t: float) -> list[list[int
 
 
 def fit(
-    X: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None, l2: float = L2
+    X: np.ndarray,
+    y: np.ndarray,
+    weight: np.ndarray | None = None,
+    l2: float = L2,
+    offset: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
-    """Weighted L2-regularised logistic regression (Newton; the bias is not penalised)."""
-    A = np.hstack([X, np.ones((len(X), 1))])
+    """Weighted L2-regularised logistic regression (Newton; the bias is not penalised).
+    With ``offset`` (a fixed logit per row, such as another scorer's) there is no bias:
+    the weights are fitted on top of it, and the returned bias is 0."""
+    A = X if offset is not None else np.hstack([X, np.ones((len(X), 1))])
+    z = np.zeros(len(X)) if offset is None else offset
     sw = np.ones(len(X)) if weight is None else weight
     w = np.zeros(A.shape[1])
     reg = np.full(A.shape[1], l2)
-    reg[-1] = 0.0
+    if offset is None:
+        reg[-1] = 0.0
     for _ in range(60):
-        p = 1.0 / (1.0 + np.exp(-A @ w))
+        p = 1.0 / (1.0 + np.exp(-(z + A @ w)))
         grad = A.T @ ((p - y) * sw) + reg * w
         hess = (A * (p * (1 - p) * sw)[:, None]).T @ A + np.diag(reg) + 1e-9 * np.eye(len(w))
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return w[:-1], float(w[-1])
+    return (w, 0.0) if offset is not None else (w[:-1], float(w[-1]))
 
 
 def training_pairs(

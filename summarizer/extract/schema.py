@@ -108,7 +108,7 @@ class Draft(_Wire):
         unfit: list[tuple[str, str]] = []
         if isinstance(data, dict):
             data = dict(data)
-            for name, item in _ITEMS.items():
+            for name, (item, kind) in _ITEMS.items():
                 value = data.get(name)
                 if not isinstance(value, list):
                     continue  # the list's own type error is reported as usual
@@ -117,7 +117,7 @@ class Draft(_Wire):
                     try:
                         kept.append(item.model_validate(entry))
                     except ValidationError:
-                        unfit.append((_KINDS[name], _label(entry)))
+                        unfit.append((kind, _label(entry)))
                 data[name] = kept
         draft: Draft = handler(data)
         draft._unfit = unfit
@@ -129,17 +129,11 @@ class Draft(_Wire):
         return list(self._unfit)
 
 
-_ITEMS: dict[str, type[_Wire]] = {
-    "participants": DParticipant,
-    "mentioned": DMention,
-    "topics": DTopic,
-    "speakers": DSpeaker,
-    "figures": DFigure,
-}
-_KINDS = {
-    "participants": "participant",
-    "mentioned": "mention",
-    "topics": "topic",
-    "speakers": "speaker",
-    "figures": "figure",
+# each list of the answer: its item type, and the kind a dropped entry is listed as
+_ITEMS: dict[str, tuple[type[_Wire], str]] = {
+    "participants": (DParticipant, "participant"),
+    "mentioned": (DMention, "mention"),
+    "topics": (DTopic, "topic"),
+    "speakers": (DSpeaker, "speaker"),
+    "figures": (DFigure, "figure"),
 }
