@@ -49,16 +49,18 @@ def ecbplus() -> tuple[list[Article], dict[str, str]]:
 
 
 def test_learned_scorer_on_ecbplus(ecbplus):
-    # Measured: P 0.862 R 0.935 F1 0.897, 7 of 34 topics merged (in-sample: the weights
-    # were fitted on these topics; leave-topics-out CV: F1 0.865-0.868, see
-    # benchmarks/bench_grouping.py). Today's rules: F1 0.805, 7 merged. Without the cluster
-    # penalty: 0.888, 7; before the linkage went best first: 0.867, 9 (rules 0.802, 8).
+    # Measured: P 0.852 R 0.937 F1 0.893, 8 of 34 topics merged (in-sample: the weights
+    # were fitted on these topics; leave-topics-out CV, mean of bag seeds 0-3: F1 0.875,
+    # 7.5 merged, see benchmarks/bench_grouping.py). Today's rules: F1 0.805, 7 merged.
+    # Stop 22: 0.897 / 7 -> 0.893 / 8 when a team ("the Constitution", "the Party") stopped
+    # counting as a lead person: it had kept one Turkmen election report apart by accident.
+    # Without the cluster penalty: 0.888, 7; before the linkage went best first: 0.867, 9.
     articles, gold = ecbplus
     groups = group_articles(articles, LEARNED)
     score = bcubed(partition_of(groups), gold)
     assert score.f1 >= 0.89, score
     assert score.precision >= 0.85 and score.recall >= 0.92, score
-    assert len(merged_topics(groups, gold)) <= 7
+    assert len(merged_topics(groups, gold)) <= 8
     rules = bcubed(partition_of(group_articles(articles, RULES)), gold)
     assert score.f1 >= rules.f1 + 0.04, (score, rules)
 

@@ -222,6 +222,11 @@ def test_what_kind_reads_the_head_of_what():
     assert pairs_kind("earthquake in southern Iran") == "quake"
     assert pairs_kind("Okafor held talks with Lindqvist") == "meeting"
     assert pairs_kind("reactions to the call") is None
+    # a brief's what is a noun phrase: the nouns of a trial's steps name their kind
+    assert pairs_kind("conviction of Scott Peterson") == "verdict"
+    assert pairs_kind("jury convicts a Spiro man in a shooting death") == "verdict"
+    assert pairs_kind("pleading not guilty to murder charges") == "plea"
+    assert pairs_kind("sentence handed to Scott Peterson") == "sentencing"
 
 
 def pairs_kind(what: str) -> str | None:
@@ -367,6 +372,25 @@ def test_a_place_before_based_is_no_lead_person():
     text = sentence + "\nWhitcomb added that Palo Alto talks went on."
     cues = extract_features("a", Article(id="a", text=text), None).cues
     assert cues is not None and cues.get().persons == ("whitcomb",)
+
+
+def test_a_team_is_no_lead_person():
+    """ "San Diego Chargers" reads like a name; the text's "the Chargers" says it is a team.
+    Taken for the lead's first person it hid the protagonist: two DUI arrests of two
+    Chargers players then "named the same person" (ECB+ topic 35)."""
+    text = (
+        "San Diego Chargers receiver Vincent Quarles was arrested on Tuesday.\n"
+        "Quarles will play on Sunday, the Chargers said. Chargers coaches declined to comment."
+    )
+    cues = lead_cues(None, text, None)
+    assert cues.persons == ("quarles",)
+    assert "chargers" not in cues.actors
+    # a person's name before a noun is still a person's
+    text = (
+        "President Amara Okafor signed the order on Monday.\n"
+        "The Okafor administration said the order takes effect at once."
+    )
+    assert lead_cues(None, text, None).persons == ("okafor",)
 
 
 def test_a_day_after_a_name_is_not_its_surname():

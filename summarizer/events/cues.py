@@ -114,6 +114,20 @@ _TYPE_WORDS: tuple[tuple[str, str], ...] = (
 )
 # matched against lower-cased text (the same as re.I for these words, and much faster)
 _TYPES = tuple((kind, re.compile(rf"\b(?:{words})\b")) for kind, words in _TYPE_WORDS)
+# A brief's ``what`` is a noun phrase ("conviction of Scott Peterson", "pleading not guilty
+# to murder"), where a lead is a sentence ("was convicted"): the nouns of a story's steps
+# join their classes for briefs only (in the leads' types they did not help: see
+# benchmarks/bench_grouping.py's docstring, stop 21).
+_WHAT_NOUNS: dict[str, str] = {
+    "plea": "pleading",
+    "trial": "trials",
+    "verdict": "conviction|convicts?|guilty",
+    "sentencing": "sentences?",
+}
+_WHAT_TYPES = tuple(
+    (kind, re.compile(rf"\b(?:{words}|{_WHAT_NOUNS[kind]})\b") if kind in _WHAT_NOUNS else rx)
+    for (kind, words), (_, rx) in zip(_TYPE_WORDS, _TYPES, strict=True)
+)
 _HEAD_END = re.compile(
     r"\b(?:of|with|between|to|in|on|at|for|from|by|against|over|after|about|as|and)\b"
 )
@@ -124,7 +138,7 @@ def names_kind(word: str) -> bool:
     """Whether ``word`` names a kind of happening ("earthquake", "meeting"): two events of
     one kind share it, so it tells nothing about their being one."""
     lowered = word.lower()
-    return any(rx.fullmatch(lowered) for _, rx in _TYPES)
+    return any(rx.fullmatch(lowered) for _, rx in _WHAT_TYPES)
 
 
 def what_kind(what: str) -> str | None:
@@ -134,7 +148,7 @@ def what_kind(what: str) -> str | None:
     distribute supplies to survivors of earthquake" -> None: the quake is its background)."""
     lowered = what.lower()
     head = len(_HEAD_END.split(lowered, 1)[0])
-    hits = sorted((m.start(), kind) for kind, rx in _TYPES for m in [rx.search(lowered)] if m)
+    hits = sorted((m.start(), kind) for kind, rx in _WHAT_TYPES for m in [rx.search(lowered)] if m)
     return hits[0][1] if hits and hits[0][0] < head else None
 
 
@@ -199,10 +213,37 @@ def _alone(word: str, text: str, titles: frozenset[str]) -> int:
     return n
 
 
+# "the Trump administration", "the Obama-Biden team": a person's name before a noun
+_ATTRIBUTIVE = re.compile(
+    r"-|['\u2019]s\s+(?:family|administration|campaign|team)\b|\s+(?:administration|era|family"
+    r"|campaign|team|government|presidency|camp|years|sweepstakes|transition)\b",
+    re.I,
+)
+
+
+def _a_team(surname: str, text: str) -> bool:
+    """``surname`` names a team or a body, not a person: the text writes "the Chargers",
+    "the Saints" at least as often as the bare name (news style writes a person's name
+    bare; "the Trump administration" is the name before a noun, not a team)."""
+    the = bare = 0
+    for m in re.finditer(rf"\b{re.escape(surname)}\b", text, re.I):
+        if not m[0][:1].isupper():
+            continue
+        before = text[max(0, m.start() - 16) : m.start()]
+        if _ATTRIBUTIVE.match(text, m.end()):
+            continue
+        if re.search(r"\bthe\s+$", before, re.I):
+            the += 1
+        elif not re.search(r"[A-Z][\w'.-]*\s+$", before):
+            bare += 1
+    return the > 0 and the >= bare
+
+
 def _persons(sentences: Sequence[str], text: str) -> tuple[str, ...]:
     """Surnames of the people the lead's body names in full ("Maria Lopez") and the
     text names again by surname alone, in order: news style for a person, rarely for an
-    organisation or a place ("Clean Water Act", "Table Mountain")."""
+    organisation or a place ("Clean Water Act", "Table Mountain"). A team is none ("New
+    Orleans Saints" reads like a name, but the text says "the Saints")."""
     titles = NAME_SKIP | NOT_PERSON
     out: list[str] = []
     for sentence in sentences:
@@ -212,7 +253,12 @@ def _persons(sentences: Sequence[str], text: str) -> tuple[str, ...]:
                 continue
             surname = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", words[-1])
             key = surname.lower()
-            if key not in out and key not in STOPWORDS and _alone(surname, text, titles) >= 1:
+            if (
+                key not in out
+                and key not in STOPWORDS
+                and _alone(surname, text, titles) >= 1
+                and not _a_team(surname, text)
+            ):
                 out.append(key)
     return tuple(out)
 
@@ -311,7 +357,7 @@ def lead_cues(
     types = tuple(kind for _, kind in type_hits)
     if brief is not None:
         what = brief.event.what.lower()
-        brief_types = tuple(kind for kind, rx in _TYPES if rx.search(what))
+        brief_types = tuple(kind for kind, rx in _WHAT_TYPES if rx.search(what))
         types = brief_types + tuple(t for t in types if t not in brief_types)
     header = split_sentences("\n".join(text.split("\n")[:4]))[:4]
     report_date = published or header_date(header)
@@ -326,7 +372,9 @@ def lead_cues(
         types=types,
         text_types=frozenset(kind for kind, rx in _TYPES if rx.search(lowered)) | set(types),
         weekday=find_weekday(body[0]) if body else None,
-        actors=frozenset(person_surnames(body[0])) if body else frozenset(),
+        actors=frozenset(x for x in person_surnames(body[0]) if not _a_team(x, text))
+        if body
+        else frozenset(),
         persons=persons,
         numbers=frozenset(v for v in values if _salient_number(v)),
         report_date=report_date,
