@@ -229,9 +229,9 @@ def _a_team(surname: str, text: str) -> bool:
     for m in re.finditer(rf"\b{re.escape(surname)}\b", text, re.I):
         if not m[0][:1].isupper():
             continue
-        before = text[max(0, m.start() - 16) : m.start()]
         if _ATTRIBUTIVE.match(text, m.end()):
             continue
+        before = text[max(0, m.start() - 16) : m.start()]
         if re.search(r"\bthe\s+$", before, re.I):
             the += 1
         elif not re.search(r"[A-Z][\w'.-]*\s+$", before):
