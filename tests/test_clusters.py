@@ -94,6 +94,21 @@ def test_clusters_are_named_by_their_smallest_member() -> None:
     assert c.groups() == [[0, 2, 3], [1]]
 
 
+def test_a_cluster_lists_its_members_in_the_order_they_joined() -> None:
+    """The first members stand for a large cluster in its averages (``cross_pairs``): its
+    core, the documents that joined first (the larger side's first), not the smallest
+    indices, which depend on the order the documents came in. Groups come out sorted."""
+    c = Clusters(6)
+    assert c.merge(4, 5) == 4
+    assert c.members[4] == [4, 5]
+    assert c.merge(2, 4) == 2
+    assert c.members[2] == [4, 5, 2]  # the larger side first
+    assert c.merge(0, 1) == 0
+    assert c.merge(0, 2) == 0
+    assert c.members[0] == [4, 5, 2, 0, 1]
+    assert c.groups() == [[0, 1, 2, 4, 5], [3]]
+
+
 def test_size_penalty_grows_with_the_smaller_cluster() -> None:
     assert size_penalty([0], [1, 2, 3], 0.4) == 0.0  # a lone document joins at the threshold
     assert size_penalty([0, 1], [2, 3, 4], 0.4) == pytest.approx(0.2)

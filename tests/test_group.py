@@ -19,9 +19,9 @@ from summarizer.types import Article
 DEVSET = Path(__file__).parents[1].parent / "shared" / "devset"
 # Measured B-cubed F1 of the text-only grouping on the dev set, with and without publication
 # dates alike: the rules (tuned on it) 1.000; the learned scorer (the default; fitted on
-# ECB+, so the dev set is held out for it) 0.967. The margin allows small, deliberate
-# trade-offs.
-MEASURED_F1 = {"rules": 1.0, "learned": 0.967}
+# ECB+, so the dev set is held out for it) 1.000 since stop 23 (0.967 before: a long title
+# hid a lead person's name). The margin allows small, deliberate trade-offs.
+MEASURED_F1 = {"rules": 1.0, "learned": 1.0}
 MARGIN = 0.03
 
 

@@ -15,7 +15,12 @@ and between two clusters that each agree within, a middling mean is two events o
 kind (two quakes in one county) more often than one event.
 
 A cluster is named by its smallest member (a document index), so ``of`` maps any document,
-and any former cluster's name, to the cluster that holds it now.
+and any former cluster's name, to the cluster that holds it now. It lists its members in
+the order they joined (of two merging clusters, the larger's first), so the first
+:data:`MEMBERS`, which stand for it in an average, are its core, as in the incremental
+:class:`~summarizer.events.consolidate.EventIndex`, whatever order the documents came in
+(by smallest index, ECB+ grouped to B-cubed 0.878-0.890 over six orders of its articles;
+by joining, 0.889 in five of them and 0.893 in one).
 """
 
 from __future__ import annotations
@@ -37,7 +42,8 @@ Average = Callable[[Sequence[int], Sequence[int]], "tuple[float, int, int] | Non
 """The mean score between two clusters' members and their best-scoring cross pair
 ``(mean, i, j)``, or None when the two may not merge."""
 MEMBERS = 8
-"""The members a side whose cross pairs stand for two clusters in their average."""
+"""The members a side (the first to join) whose cross pairs stand for two clusters in their
+average."""
 Settle = Callable[[float, int, int], float]
 """Given a mean that lands below the threshold's margin and the pair that represents it,
 the mean to use instead (an adjudicator's answer)."""
@@ -59,10 +65,11 @@ class Clusters:
 
     def merge(self, ci: int, cj: int) -> int:
         keep, drop = min(ci, cj), max(ci, cj)
+        first, second = sorted((ci, cj), key=lambda c: (-len(self.members[c]), c))
+        joined = self.members[first] + self.members[second]
         for x in self.members.pop(drop):
             self.of[x] = keep
-            self.members[keep].append(x)
-        self.members[keep].sort()
+        self.members[keep] = joined
         self.near[keep] |= self.near.pop(drop)  # renamed by neighbours()
         self.version[keep] += 1
         return keep
@@ -72,12 +79,12 @@ class Clusters:
         return sorted(self.near[c])
 
     def groups(self) -> list[list[int]]:
-        return sorted(self.members.values(), key=lambda g: g[0])
+        return sorted(sorted(g) for g in self.members.values())
 
 
 def cross_pairs(xs: Sequence[int], ys: Sequence[int], limit: int) -> list[tuple[int, int]]:
     """The cross pairs that stand for clusters ``xs`` and ``ys`` in their average: their
-    first :data:`MEMBERS` members each, at most ``limit`` pairs."""
+    first :data:`MEMBERS` members each (the first to join), at most ``limit`` pairs."""
     return [(x, y) for x in xs[:MEMBERS] for y in ys[:MEMBERS]][:limit]
 
 

@@ -195,7 +195,7 @@ def _places(sentences: Sequence[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
-_PERSON_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'\u2019]+){1,2}\b")
+_PERSON_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'\u2019]+)+\b")
 
 
 def _alone(word: str, text: str, titles: frozenset[str]) -> int:
@@ -249,7 +249,7 @@ def _persons(sentences: Sequence[str], text: str) -> tuple[str, ...]:
     for sentence in sentences:
         for m in _PERSON_NAME.finditer(sentence):
             words = name_words_of(m)
-            if len(words) < 2 or any(w.lower() in NOT_PERSON for w in words):
+            if len(words) < 2:
                 continue
             surname = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", words[-1])
             key = surname.lower()

@@ -57,7 +57,7 @@ _ORDINAL = {
     )
 }
 _WORD = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[A-Za-z]+")
-_PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+){1,2}\b")
+_PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+)+\b")
 NOT_PERSON = word_set(
     """president secretary state minister prime governor gov chairman senator mayor united
     nations kingdom states republic democratic general assembly union national committee
@@ -118,20 +118,23 @@ def person_surnames(sentence: str) -> set[str]:
     out: set[str] = set()
     for m in _PERSON.finditer(sentence):
         words = [w.lower() for w in name_words_of(m)]
-        if len(words) >= 2 and not any(w in NOT_PERSON or w in NAME_SKIP for w in words):
+        if len(words) >= 2:
             out.add(words[-1])
     return out
 
 
 def name_words_of(m: re.Match[str]) -> list[str]:
     """The words of a capitalised phrase ``m`` that may name a person: none when it is a
-    place ("Palo Alto-based HP"), else without initials, the titles and offices before
-    it ("President"), or a day after it ("Tara Reid Monday": when, not the name)."""
+    place ("Palo Alto-based HP"), else without initials, a day after it ("Tara Reid
+    Monday": when, not the name) and everything up to its last title, office or body word
+    ("Prime Minister Benjamin Netanyahu", "White House Press Secretary Lena Marsh"); none
+    when more than three words are left (no person's name is that long)."""
     if m.string.startswith(("-based", "-headquartered"), m.end()):
         return []
     words = [w for w in m.group().split() if not w.endswith(".")]
-    while words and (words[0].lower() in NOT_PERSON or words[0].lower() in NAME_SKIP):
-        words = words[1:]
     while words and words[-1].lower() in _DAYS:
         words = words[:-1]
-    return words
+    cut = [i for i, w in enumerate(words) if w.lower() in NOT_PERSON or w.lower() in NAME_SKIP]
+    if cut:  # the name follows the last title or body: "Prime Minister Benjamin Netanyahu"
+        words = words[cut[-1] + 1 :]
+    return words if len(words) <= 3 else []
