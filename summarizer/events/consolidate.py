@@ -14,7 +14,8 @@ event, :mod:`summarizer.events.merge` turns each group into a record, and
   every record.
 * :func:`group_articles` groups bare articles (no briefs) with the same text signals.
 
-Both batch APIs link documents in article-id order, so their groups do not depend on the
+Both batch APIs link documents in article-id order
+(:func:`~summarizer.events.group.group_documents`), so their groups do not depend on the
 order of their input (the scale path, :mod:`summarizer.scale`, uses the same order).
 
 Event ids are ``evt-<first article id>`` and stay stable as records grow.
@@ -174,15 +175,12 @@ def consolidate_json(
 def group_articles(
     articles: Sequence[Article], config: GroupConfig | None = None
 ) -> list[list[str]]:
-    """Group articles without briefs (text and metadata signals only): lists of ids.
-
-    Like :func:`consolidate`, it links the documents in article-id order, so the groups do
-    not depend on the order ``articles`` come in (the linkage breaks ties and picks the
-    members that stand for a large cluster by document order)."""
-    articles = sorted(articles, key=lambda a: a.id)
+    """Group articles without briefs (text and metadata signals only): lists of ids, which
+    do not depend on the order ``articles`` come in (see
+    :func:`~summarizer.events.group.group_documents`)."""
     docs = [extract_features(a.id, a, None) for a in articles]
     grouping = group_documents(docs, config)
-    return [sorted(articles[i].id for i in members) for members in grouping.groups]
+    return sorted(sorted(articles[i].id for i in members) for members in grouping.groups)
 
 
 class EventIndex:

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from summarizer.events import pairs
@@ -332,13 +332,23 @@ def group_documents(
     adjudicator: Adjudicator | None = None,
     describe: Mapping[int, str] | None = None,
 ) -> Grouping:
-    """Partition ``docs`` into events (average linkage over blocked candidates)."""
+    """Partition ``docs`` into events (average linkage over blocked candidates).
+
+    The documents are linked in doc-id order, whatever order they come in: the candidates'
+    ties and the members that stand for a large cluster go by position, so the partition
+    would otherwise depend on the input's order (ECB+ grouped to 0.893, 0.889 or 0.882 in
+    file, reversed or id order). Groups hold indices into ``docs`` as given."""
     config = config or GroupConfig()
+    order = sorted(range(len(docs)), key=lambda i: docs[i].doc_id)
+    ranked = [docs[i] for i in order]
     corpus = TfidfCorpus()
-    for doc in docs:
+    for doc in ranked:
         corpus.add(doc)
-    pairs = candidate_pairs(docs, corpus, config)
-    return link_documents(docs, corpus, pairs, config, adjudicator, describe)
+    pairs = candidate_pairs(ranked, corpus, config)
+    told = {k: describe[i] for k, i in enumerate(order) if i in describe} if describe else None
+    grouping = link_documents(ranked, corpus, pairs, config, adjudicator, told)
+    groups = sorted(sorted(order[k] for k in group) for group in grouping.groups)
+    return replace(grouping, groups=groups)
 
 
 def link_documents(
