@@ -623,16 +623,21 @@ def folds_of(topics: Sequence[int], k: int) -> list[list[int]]:
     return [ordered[f::k] for f in range(k)]
 
 
-def summary(name: str, results: list[Result]) -> str:
+def fold_stats(results: list[Result]) -> tuple[float, int, int]:
+    """The folds' mean F1, the worst fold (its index) and the topics merged in all folds."""
     f1 = [r.score.f1 for r in results]
+    worst = min(range(len(results)), key=lambda k: f1[k])
+    return sum(f1) / len(f1), worst, sum(r.merged for r in results)
+
+
+def summary(name: str, results: list[Result]) -> str:
     mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
     p = mean([r.score.precision for r in results])
     r_ = mean([r.score.recall for r in results])
-    merged = sum(r.merged for r in results)
-    worst = min(range(len(results)), key=lambda k: f1[k])
+    f1, worst, merged = fold_stats(results)
     return (
-        f"{name:<22} mean P {p:.3f} R {r_:.3f} F1 {mean(f1):.3f} | worst fold {worst + 1}: "
-        f"F1 {f1[worst]:.3f} | topics merged {merged}/34"
+        f"{name:<22} mean P {p:.3f} R {r_:.3f} F1 {f1:.3f} | worst fold {worst + 1}: "
+        f"F1 {results[worst].score.f1:.3f} | topics merged {merged}/34"
     )
 
 
@@ -729,9 +734,10 @@ def main() -> None:
         for s, rs in per_seed:
             print(summary(f"  seed {s}", rs))
         n = len(per_seed)
-        f1 = sum(sum(r.score.f1 for r in rs) / len(rs) for _, rs in per_seed) / n
-        worst = sum(min(r.score.f1 for r in rs) for _, rs in per_seed) / n
-        merged = sum(sum(r.merged for r in rs) for _, rs in per_seed) / n
+        stats = [(fold_stats(rs), rs) for _, rs in per_seed]
+        f1 = sum(mean for (mean, _, _), _ in stats) / n
+        worst = sum(rs[k].score.f1 for (_, k, _), rs in stats) / n
+        merged = sum(m for (_, _, m), _ in stats) / n
         print(
             f"  mean of {n} seeds: F1 {f1:.3f} | worst fold {worst:.3f} | "
             f"topics merged {merged:.1f}/34"
