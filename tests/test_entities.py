@@ -44,6 +44,46 @@ def test_countries_canonical():
     assert clusters(names) == [["U.S.", "US", "United States"]]
 
 
+def test_every_country_is_known_and_regions_are_none():
+    # a small table read "New Zealand" as a person named Zealand (#13: ECB+ topic 23)
+    assert canonical_country("New Zealand") == "New Zealand"
+    assert canonical_country("Ivorian") == canonical_country("Cote d'Ivoire") == "Ivory Coast"
+    assert canonical_country("Papua New Guinea") == "Papua New Guinea"
+    assert canonical_country("Turkmenistan's election commission") == "Turkmenistan"
+    # places whose names hold a country's are not that country
+    for region in ("South America", "New Mexico", "the Indian Ocean", "British Columbia"):
+        assert canonical_country(region) is None, region
+    assert canonical_key("New Zealand") == "country:new zealand"
+    assert parse_name("New Zealand climber").country == "New Zealand"
+    # a bare name more often a person's is no country
+    assert parse_name("Michael Jordan").kind == "person"
+    assert canonical_country("Jordanian") == "Jordan"
+
+
+def test_an_institution_is_an_organisation_not_a_person():
+    # "France Telecom" was a person named Telecom, "U.S. Geological Survey" one named
+    # Survey: their keys made "participants differ" fire between two reports of one
+    # cable cut or one quake (#13)
+    for name in (
+        "France Telecom",
+        "U.S. Geological Survey",
+        "Associated Press",
+        "Kenya Airways",
+        "Palestinian Authority",
+        "U.S. Embassy",
+        "Greek government",
+    ):
+        assert parse_name(name).kind == "org", name
+        assert display_name(name) == name
+    assert canonical_key("Kenya Revenue Authority") == "org:kra"
+    # an acronym within the name gives all its letters
+    assert canonical_key("U.S. Geological Survey") == canonical_key("USGS") == "org:usgs"
+    assert rule_same_entity(parse_name("USGS"), parse_name("U.S. Geological Survey")) is True
+    # who works at an institution is a person
+    assert parse_name("Greek police officer").kind == "person"
+    assert parse_name("Grady hospital neurosurgeon").kind == "person"
+
+
 def test_titles_do_not_split_people():
     a = parse_name("U.S. Secretary of State Marco Rubio")
     assert a.core == ("marco", "rubio") and a.country == "United States"

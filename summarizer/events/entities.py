@@ -8,9 +8,12 @@ deterministic rules applied in a fixed order:
    Titles and honorifics ("President", "Secretary of State", "Gov.", "Mr") and leading
    country words ("Kenyan", "U.S.") are split off the *core* name; they become the
    entity's role and country cues instead of splitting people apart.
-2. **Countries**: a small built-in table (:mod:`summarizer.events.countries`) maps names,
-   abbreviations and demonyms to one canonical country ("U.S." / "US" / "United States" /
-   "American" -> "United States").
+2. **Countries**: a built-in table of every country (:mod:`summarizer.events.countries`)
+   maps names, abbreviations and demonyms to one canonical country ("U.S." / "US" /
+   "United States" / "American" -> "United States").
+   **Organisations**: a name with an institution's word ("Ministry", "Authority", "Survey",
+   "Airways", "Press") is an organisation, keyed by its acronym, unless a lower-case word
+   after it names who works there ("police officer").
 3. **Exact core names** are merged, then **token containment** ("Ruto" within "William
    Samoei Ruto", initials ignored) when the surname agrees, the shorter name is compatible
    with only one cluster, and known countries do not disagree. Organisation acronyms
@@ -82,9 +85,17 @@ _ORG_WORDS = word_set(
     """department ministry committee council union nations bank company corp corporation inc
     ltd party agency commission navy army police government administration house association
     organization organisation university institute court parliament congress senate office
-    community forces force service services network group fund federation league"""
+    community forces force service services network group fund federation league
+    authority authorities survey bureau board embassy consulate secretariat tribunal
+    cabinet treasury coalition alliance movement command brigade regiment battalion
+    hospital clinic school college academy foundation society centre center observatory
+    airport airline airlines airways railway railways telecom telecommunications
+    communications broadcasting television magazine press news media times journal
+    tribune herald gazette telegraph club fc llc plc holdings industries technologies
+    laboratories studios"""
 )
 _INITIAL = re.compile(r"^[a-z]$")
+_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,6}")
 
 
 @dataclass(frozen=True)
@@ -103,7 +114,11 @@ class EntityName:
 
     @property
     def acronym(self) -> str:
-        return "".join(t[0] for t in self.core if t not in {"of", "and", "for", "the"})
+        """The core's initials; a word that is an acronym itself gives all its letters
+        ("U.S. Geological Survey" -> "usgs", "U.N. Security Council" -> "unsc")."""
+        whole = {fold_name(w) for w in self.raw.split() if _ACRONYM.fullmatch(w.strip(",;:()"))}
+        skip = {"of", "and", "for", "the"}
+        return "".join(t if t in whole else t[0] for t in self.core if t not in skip)
 
 
 def parse_name(
@@ -116,7 +131,13 @@ def parse_name(
     if whole is not None and canonical_country(name) == whole:
         return EntityName(name, (whole.lower(),), "country", whole, frozenset())
     role_words = set(fold_name(role or "").split()) & _TITLES - _FILLER
-    if any(t in _ORG_WORDS for t in tokens) or re.fullmatch(r"[A-Z]{2,6}", name.strip()):
+    # an organisation's word before a lower-case head is who works there ("Grady hospital
+    # neurosurgeon", "police officer"), not the organisation
+    words = name.split()
+    works_at = len(words) > 1 and words[-1].islower() and tokens[-1] not in _ORG_WORDS
+    if (any(t in _ORG_WORDS for t in tokens) and not works_at) or re.fullmatch(
+        r"[A-Z]{2,6}", name.strip()
+    ):
         core = tuple(t for t in tokens if t not in {"the", "of"})
         return EntityName(name, core, "org", canonical_country(country), frozenset(role_words))
     country_tokens = {i for s, e, _ in spans for i in range(s, e)}
