@@ -498,3 +498,20 @@ def test_the_learned_scorer_weighs_each_brief_term_by_its_fitted_weight():
     assert got == pytest.approx(text + pairs.SCALE * terms)
     heavier = GroupConfig(scorer="learned", type_penalty=rules.type_penalty * 10)
     assert score_pair(a, b, corpus, heavier).value == pytest.approx(got)
+
+
+def test_a_briefs_summary_adds_words_only_without_its_article():
+    """#13: with the article, the summary is the model's paraphrase of its text; its
+    generic words ("gunman", "office") raised the similarity of two similar events. A
+    brief without its article is grouped on its own words."""
+    articles, briefs = shooting_briefs("Sept. 24, 2025")
+    article = articles[0]
+    b = briefs[0].model_copy(update={"summary": "Zanzibar marmalade quintessence"})
+    both = extract_features("shot-a", article, b)
+    text_only = extract_features("shot-a", article, None)
+    alone = extract_features("shot-a", None, b)
+    assert both.tf == text_only.tf and "zanzibar" not in both.vocab
+    assert {"zanzibar", "marmalade", "gunman"} <= alone.tf.keys()
+    # what the brief itself says still counts: its participants and kind of happening
+    assert both.participants == {"name:whitcomb", "name:ashby"}
+    assert both.kind == "killing"
