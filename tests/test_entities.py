@@ -47,6 +47,7 @@ def test_countries_canonical():
 def test_every_country_is_known_and_regions_are_none():
     # a small table read "New Zealand" as a person named Zealand (#13: ECB+ topic 23)
     assert canonical_country("New Zealand") == "New Zealand"
+    assert parse_name("Great Britain").kind == parse_name("Scotland").kind == "country"
     assert canonical_country("Ivorian") == canonical_country("Cote d'Ivoire") == "Ivory Coast"
     assert canonical_country("Papua New Guinea") == "Papua New Guinea"
     assert canonical_country("Turkmenistan's election commission") == "Turkmenistan"

@@ -11,14 +11,15 @@ from summarizer.text import fold_name
 
 __all__ = ["canonical_country", "country_spans"]
 
-# One country a line: its canonical name, then its names and demonyms (folded by
+# One country a line (or more): its canonical name, then its names and demonyms (folded by
 # fold_name: case, accents, hyphens and apostrophes). Every UN member and observer, with
 # the European Union and the United Nations themselves. A bare name that is more often a
 # person's or a US state's in the news is left out ("Jordan", "Chad", "Georgia"); the
 # demonym stays ("Jordanian").
 _TABLE = """
 United States: us, usa, united states, united states of america, america, american, americans
-United Kingdom: uk, united kingdom, britain, british, england, scotland, scottish, wales, welsh
+United Kingdom: uk, united kingdom, britain, great britain, british, england
+United Kingdom: scotland, scottish, wales, welsh
 European Union: eu, european union
 United Nations: un, united nations
 Afghanistan: afghanistan, afghan, afghans
@@ -231,12 +232,10 @@ _NOT_COUNTRIES = frozenset(
         "West Indies",
     )
 )
-_COUNTRIES: dict[str, tuple[str, ...]] = {
-    name: tuple(fold_name(a) for a in aliases.split(","))
-    for name, aliases in (line.split(":", 1) for line in _TABLE.strip().splitlines())
-}
 _COUNTRY_OF: dict[str, str | None] = {
-    alias: name for name, aliases in _COUNTRIES.items() for alias in aliases
+    fold_name(alias): name
+    for name, aliases in (line.split(":", 1) for line in _TABLE.strip().splitlines())
+    for alias in aliases.split(",")
 } | dict.fromkeys(_NOT_COUNTRIES)
 _MAX_COUNTRY_TOKENS = max(len(a.split()) for a in _COUNTRY_OF)
 
