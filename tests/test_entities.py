@@ -8,6 +8,7 @@ from summarizer.events.entities import (
     EntityMention,
     canonical_country,
     canonical_key,
+    described,
     display_name,
     parse_name,
     resolve_entities,
@@ -173,3 +174,16 @@ def test_descriptor_needs_unique_match():
     res = resolve_entities(names)
     assert len(res.clusters) == 3  # two Kenyan presidents: the rules do not guess
     assert res.adjudications and res.adjudications[0].decision is None
+
+
+def test_a_description_is_told_from_a_name():
+    for name in ("emergency room doctor who treated Kathina", "10 people", "Somali pirates"):
+        assert described(name), name
+    for name in (
+        "Kenya's president William Ruto",
+        "Osama bin Laden",
+        "Research in Motion",
+        "Central Commission for Elections and Referenda of Turkmenistan",
+        "U.S. Geological Survey",
+    ):
+        assert not described(name), name

@@ -11,11 +11,11 @@ import datetime as dt
 import pytest
 
 from summarizer.events import pairs
-from summarizer.events.brief_terms import brief_dates
+from summarizer.events.brief_terms import BRIEF_FEATURES, brief_dates, brief_features
 from summarizer.events.consolidate import consolidate, group_articles
 from summarizer.events.cues import lead_cues
 from summarizer.events.datelines import date_from_byline, lead_sentences
-from summarizer.events.features import TfidfCorpus, extract_features
+from summarizer.events.features import DocFeatures, TfidfCorpus, extract_features
 from summarizer.events.group import GroupConfig, score_pair
 from summarizer.extract.dates import resolve_date
 from summarizer.types import Article, Brief, EventInfo, Figure, Participant, Span
@@ -515,3 +515,34 @@ def test_a_briefs_summary_adds_words_only_without_its_article():
     # what the brief itself says still counts: its participants and kind of happening
     assert both.participants == {"name:whitcomb", "name:ashby"}
     assert both.kind == "killing"
+
+
+def test_participants_compare_by_what_they_name():
+    """#13: "SEACOM" (an acronym: org:seacom) and "Seacom" (name:seacom) are one
+    participant; their kinds of key made "participants differ" fire between two reports
+    of one cable cut."""
+
+    def doc(doc_id: str, *keys: str) -> DocFeatures:
+        empty: frozenset[str] = frozenset()
+        return DocFeatures(
+            doc_id, {}, empty, empty, frozenset(), frozenset(), participants=frozenset(keys)
+        )
+
+    x, _ = brief_features(doc("a", "org:seacom"), doc("b", "name:seacom"), GroupConfig(), [])
+    terms = dict(zip(BRIEF_FEATURES, x, strict=True))
+    assert terms["participants_shared"] == 1.0 and terms["participants_differ"] == 0.0
+    x, _ = brief_features(doc("a", "org:seacom"), doc("b", "name:mweb"), GroupConfig(), [])
+    assert dict(zip(BRIEF_FEATURES, x, strict=True))["participants_differ"] == 1.0
+
+
+def test_a_participant_described_in_words_is_not_a_name():
+    """A participant the model describes ("emergency room doctor who treated Kathina") is
+    not keyed by its last word, which named someone else (#13)."""
+    article = Article(
+        id="er",
+        text="Kathina Thomas, 10, was shot on her porch. Jerymayne Timmons was charged. "
+        "An emergency room doctor who treated Kathina said she had no chance.",
+    )
+    people = ["Jerymayne Timmons", "emergency room doctor who treated Kathina"]
+    b = brief(article, "shooting of Kathina Thomas", "", people)
+    assert extract_features("er", article, b).participants == {"name:timmons"}

@@ -64,6 +64,11 @@ def _absent(keys: Iterable[str], other: DocFeatures) -> bool:
     return any(k.startswith("name:") and k[5:] not in other.vocab for k in keys)
 
 
+def _named(keys: Iterable[str]) -> dict[str, str]:
+    """Participant keys by what they name (the key without its kind)."""
+    return {k.split(":", 1)[-1]: k for k in sorted(keys)}
+
+
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -79,7 +84,7 @@ BRIEF_FEATURES: tuple[str, ...] = (
     "dates_differ_kinds",
 )
 """The brief terms of a pair (:func:`brief_features`), in order: the participants'
-Jaccard overlap; each brief names a participant the other does not; and, on top, each
+Jaccard overlap (by what their keys name, whatever their kind); each brief names a participant the other does not; and, on top, each
 such participant absent from the other text; the topics' Jaccard overlap; two kinds of
 happening (where the lead types do not already differ); two places; event dates (or
 weekdays) that differ without forbidding the link, and the same when both briefs name a
@@ -94,8 +99,12 @@ def brief_features(
     stay 0 unless ``dates``)."""
     x = [0.0] * len(BRIEF_FEATURES)
     if a.participants and b.participants:
-        x[0] = _jaccard(a.participants, b.participants)
-        only_a, only_b = a.participants - b.participants, b.participants - a.participants
+        # compared by what they name: "SEACOM" (an acronym, org:seacom) is "Seacom"
+        # (name:seacom), as the blocking keys already took them
+        names_a, names_b = _named(a.participants), _named(b.participants)
+        x[0] = _jaccard(frozenset(names_a), frozenset(names_b))
+        only_a = frozenset(k for n, k in names_a.items() if n not in names_b)
+        only_b = frozenset(k for n, k in names_b.items() if n not in names_a)
         if only_a and only_b:
             # Stronger when each side has an actor the other text never names at all.
             absent = _absent(only_a, b) and _absent(only_b, a)

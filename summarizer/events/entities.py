@@ -45,6 +45,7 @@ __all__ = [
     "Resolution",
     "canonical_country",
     "canonical_key",
+    "described",
     "display_name",
     "normalize",
     "parse_name",
@@ -159,6 +160,26 @@ def parse_name(
     )
     kind = "person" if core_list else "descriptor"
     return EntityName(name, tuple(core_list), kind, found_country, frozenset(role_words))
+
+
+# particles of a name, and the prepositions of an organisation's ("Research in Motion")
+_PARTICLES = word_set(
+    """of and de da del della di van von der den bin ibn al el la le du dos das y for in on
+    at to from with"""
+)
+
+
+def described(name: str) -> bool:
+    """Whether ``name`` describes someone instead of naming them: it holds a lower-case
+    word that is no title and no particle of a name ("emergency room doctor who treated
+    Kathina", "10 people", "Somali pirates"; not "Kenya's president William Ruto")."""
+    words = name.replace("'s", "").split()
+
+    def plain(word: str) -> bool:
+        folded = fold_name(word).split()
+        return word[:1].islower() and not all(f in _TITLES or f in _PARTICLES for f in folded)
+
+    return bool(words) and (words[-1].islower() or any(plain(w) for w in words))
 
 
 def display_name(name: str) -> str:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from summarizer.events.cues import LazyCues, names_kind, what_kind
 from summarizer.events.datelines import date_from_byline
-from summarizer.events.entities import canonical_key
+from summarizer.events.entities import canonical_key, described
 from summarizer.events.names import counted_quantities, person_surnames, proper_names
 from summarizer.text import find_weekday, split_sentences, tokenize
 from summarizer.types import Article, Brief
@@ -102,9 +102,11 @@ def _event_participants(brief: Brief, lead: Sequence[str]) -> frozenset[str]:
     listed (#13: on 11 ECB+ topics "participants differ" fired on 25.6 % of the same-event
     pairs near the threshold with them, 18.3 % without). A group named by a common noun
     ("10 people", "Somali pirates") is who it happened to, not who tells one event from
-    another."""
+    another; a participant described in words ("emergency room doctor who treated
+    Kathina": :func:`~summarizer.events.entities.described`) is not keyed by the name it
+    ends with."""
     said = frozenset(tokenize(" ".join([*lead, brief.summary, brief.event.what])))
-    keys = (canonical_key(p.name) for p in brief.participants if not p.name.split()[-1].islower())
+    keys = (canonical_key(p.name) for p in brief.participants if not described(p.name))
     return frozenset(k for k in keys if all(w in said for w in k.split(":", 1)[-1].split()))
 
 
