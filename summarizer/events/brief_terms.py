@@ -84,11 +84,11 @@ BRIEF_FEATURES: tuple[str, ...] = (
     "dates_differ_kinds",
 )
 """The brief terms of a pair (:func:`brief_features`), in order: the participants'
-Jaccard overlap (by what their keys name, whatever their kind); each brief names a participant the other does not; and, on top, each
-such participant absent from the other text; the topics' Jaccard overlap; two kinds of
-happening (where the lead types do not already differ); two places; event dates (or
-weekdays) that differ without forbidding the link, and the same when both briefs name a
-kind of happening (:func:`brief_dates`)."""
+Jaccard overlap (by what their keys name, whatever their kind); each brief names a
+participant the other does not; and, on top, each such participant absent from the other
+text; the topics' Jaccard overlap; two kinds of happening (where the lead types do not
+already differ); two places; event dates (or weekdays) that differ without forbidding the
+link, and the same when both briefs name a kind of happening (:func:`brief_dates`)."""
 
 
 def brief_features(
