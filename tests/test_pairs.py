@@ -546,3 +546,19 @@ def test_a_participant_described_in_words_is_not_a_name():
     people = ["Jerymayne Timmons", "emergency room doctor who treated Kathina"]
     b = brief(article, "shooting of Kathina Thomas", "", people)
     assert extract_features("er", article, b).participants == {"name:timmons"}
+
+
+def test_a_death_and_what_caused_it_are_one_happening():
+    """#13: "climber dies after fall" and "two climbers killed in falls" name one
+    happening, its outcome and its cause; a death and a charge are two."""
+
+    def doc(doc_id: str, kind: str) -> DocFeatures:
+        empty: frozenset[str] = frozenset()
+        return DocFeatures(doc_id, {}, empty, empty, frozenset(), frozenset(), kind=kind)
+
+    def kinds_differ(a: str, b: str) -> float:
+        x, _ = brief_features(doc("a", a), doc("b", b), GroupConfig(), [])
+        return dict(zip(BRIEF_FEATURES, x, strict=True))["kinds_differ"]
+
+    assert kinds_differ("death", "killing") == kinds_differ("crash", "death") == 0.0
+    assert kinds_differ("death", "charge") == kinds_differ("killing", "arrest") == 1.0
