@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from summarizer.events.countries import canonical_country, country_spans
@@ -113,7 +114,7 @@ class EntityName:
     def core_text(self) -> str:
         return " ".join(self.core)
 
-    @property
+    @cached_property
     def acronym(self) -> str:
         """The core's initials; a word that is an acronym itself gives all its letters
         ("U.S. Geological Survey" -> "usgs", "U.N. Security Council" -> "unsc")."""
