@@ -419,6 +419,17 @@ def test_a_long_title_does_not_hide_the_name_after_it():
     assert lead_cues(None, text, None).persons == ("okonkwo",)
 
 
+def test_both_scorers_read_one_surname_from_one_name():
+    """The rules' lead actors and the learned scorer's lead persons share one pattern: an
+    apostrophe inside a surname is part of it, and a possessive is not."""
+    from summarizer.events.names import person_surnames
+
+    sentence = "Activist Wangari Ma'athai met Barack Obama\u2019s envoy on Monday."
+    assert person_surnames(sentence) == {"ma'athai", "obama"}
+    text = f"{sentence}\nMa'athai spoke first. Obama\u2019s envoy answered."
+    assert set(lead_cues(None, text, None).persons) == {"ma'athai", "obama"}
+
+
 def test_places_where_each_lead_says_it_happened():
     cues = lead_cues(
         None,

@@ -36,10 +36,12 @@ from summarizer.events.datelines import (
 from summarizer.events.names import (
     NAME_SKIP,
     NOT_PERSON,
+    PERSON_NAME,
     counted_quantities,
     name_words_of,
     person_surnames,
     proper_names,
+    without_possessive,
 )
 from summarizer.text import (
     MONTHS,
@@ -195,9 +197,6 @@ def _places(sentences: Sequence[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
-_PERSON_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'\u2019]+)+\b")
-
-
 def _alone(word: str, text: str, titles: frozenset[str]) -> int:
     """How often ``word`` stands in ``text`` without a capitalised neighbour (a title
     before it is fine: "President Ruto")."""
@@ -247,11 +246,11 @@ def _persons(sentences: Sequence[str], text: str) -> tuple[str, ...]:
     titles = NAME_SKIP | NOT_PERSON
     out: list[str] = []
     for sentence in sentences:
-        for m in _PERSON_NAME.finditer(sentence):
+        for m in PERSON_NAME.finditer(sentence):
             words = name_words_of(m)
             if len(words) < 2:
                 continue
-            surname = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", words[-1])
+            surname = without_possessive(words[-1])
             key = surname.lower()
             if (
                 key not in out

@@ -5,7 +5,8 @@ article's event), so both pair scorers read the lead's :func:`proper_names`, its
 :func:`counted_quantities` ("26 pirates", "5.6 magnitude", "seventh round"; :func:`by_noun`
 groups them by noun) and the :func:`person_surnames` of its first sentence
 (:mod:`summarizer.events.features`); the learned scorer's persons
-(:mod:`summarizer.events.cues`) skip the same titles (:data:`NAME_SKIP`, :data:`NOT_PERSON`).
+(:mod:`summarizer.events.cues`) are read with the same pattern (:data:`PERSON_NAME`) and
+skip the same titles (:data:`NAME_SKIP`, :data:`NOT_PERSON`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from summarizer.text import MONTHS, STOPWORDS, WEEKDAYS, word_set
 __all__ = [
     "NAME_SKIP",
     "NOT_PERSON",
+    "PERSON_NAME",
     "by_noun",
     "counted_quantities",
     "name_words_of",
     "person_surnames",
     "proper_names",
+    "without_possessive",
 ]
 
 
@@ -57,7 +60,16 @@ _ORDINAL = {
     )
 }
 _WORD = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[A-Za-z]+")
-_PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+)+\b")
+PERSON_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'\u2019]+)+\b")
+"""A person-like capitalised run ("Marco Rubio", "Wangari Ma'athai"): both scorers' pattern."""
+_POSSESSIVE = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
+
+
+def without_possessive(word: str) -> str:
+    """``word`` without a possessive ending ("Obama's", "Jones'" -> "Obama", "Jones")."""
+    return _POSSESSIVE.sub("", word)
+
+
 NOT_PERSON = word_set(
     """president secretary state minister prime governor gov chairman senator mayor united
     nations kingdom states republic democratic general assembly union national committee
@@ -76,7 +88,7 @@ def proper_names(sentences: Iterable[str]) -> set[str]:
             if m.start() == 0:
                 continue
             for part in m.group().split("-"):
-                word = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", part.lower())
+                word = without_possessive(part.lower())
                 if part[:1].isupper() and len(word) > 1 and word not in NAME_SKIP:
                     out.add(word)
     return out
@@ -116,10 +128,10 @@ def by_noun(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
 def person_surnames(sentence: str) -> set[str]:
     """Surnames of person-like names ("Marco Rubio") in a sentence."""
     out: set[str] = set()
-    for m in _PERSON.finditer(sentence):
+    for m in PERSON_NAME.finditer(sentence):
         words = [w.lower() for w in name_words_of(m)]
         if len(words) >= 2:
-            out.add(words[-1])
+            out.add(without_possessive(words[-1]))
     return out
 
 
