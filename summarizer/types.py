@@ -175,12 +175,9 @@ DropReason = Literal[
     "not_found",
     "misattributed",
     "unsupported",
-    "not_a_quote",
     "not_a_number",
-    "not_a_commitment",
     "not_a_place",
     "byline",
-    "empty",
     "malformed",
 ]
 
@@ -189,10 +186,11 @@ class DroppedItem(_Frozen):
     """An item removed from a brief, and why: ``not_found`` (not in the article, or its
     sentence number is not one), ``misattributed`` (its sentence does not name whom it was
     given for), ``unsupported`` (a figure its sentence does not state; prose with a name
-    or number the article lacks), ``not_a_commitment`` (no future act or call in its
-    sentence), ``not_a_place``, ``byline`` (a date written only in the byline),
-    ``not_a_quote``/``not_a_number``/``empty``, ``malformed`` (an answer's list entry that
-    did not fit its type, such as sentence 0)."""
+    or number the article lacks), ``not_a_place``, ``byline`` (a date written only in the
+    byline), ``not_a_number`` (a figure without one), ``malformed`` (an answer's list entry
+    that did not fit its type, such as sentence 0). Quotes and commitments are found in the
+    text, not taken from the model (:mod:`~summarizer.extract.speakers`,
+    :mod:`~summarizer.extract.commitments`), so none is ever dropped."""
 
     kind: str
     label: str

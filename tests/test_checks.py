@@ -270,3 +270,16 @@ def test_a_french_sentence_is_no_byline() -> None:
 def test_a_name_written_without_its_accents_is_found() -> None:
     text = "KINSHASA – President Félix Tshisekedi met José Pérez on Monday."
     assert exact(text, Checks.of(text).name("participant", "Jose Perez", 1)).text == "José Pérez"
+
+
+def test_every_drop_reason_is_given_by_some_check() -> None:
+    """``DropReason`` lists what the checks give, no more (it held a reason no check gave)."""
+    from pathlib import Path
+    from typing import get_args
+
+    import summarizer.extract
+    from summarizer.types import DropReason
+
+    package = Path(summarizer.extract.__file__).parent
+    source = "".join(p.read_text(encoding="utf-8") for p in sorted(package.glob("*.py")))
+    assert [r for r in get_args(DropReason) if f'"{r}"' not in source] == []
