@@ -22,6 +22,17 @@ often each term fires on same-event and other pairs, leave-one-topic-out CV on t
 topics (each held-out topic grouped alone: text only, the shipped weights, the fold's
 weights), the weights fitted on all pairs in the form ``pairs.BRIEF_WEIGHTS`` ships, and
 the sets scored with them.
+
+``--shrink`` (needs ``--ecbplus-briefs`` and ``--seeds-briefs``) weighs the brief terms as
+a whole: the shipped weights times one factor, chosen by leave-topics-out CV on the ECB+
+topics (6 folds, round robin over the sorted topic numbers, as ``bench_grouping.py``). On
+the training topics, each grouped alone, it picks the factor with the best mean F1 (by
+articles) among the factors that keep the dev set and the seeds at least at their text-only
+F1, and the seeds added one by one to an ``EventIndex`` (with their dates) right in
+every order ("constrained"), or among all ("free"); the held-out topics are grouped together. It
+prints whether each factor keeps dev and the seeds, the factor the same rule picks on all
+topics, each fold's pick, and the mean over folds against the text only and the shipped
+weights.
 """
 
 from __future__ import annotations
@@ -39,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench_grouping import fit, merged_topics, topic_of  # noqa: E402  (beside this script)
 
-from summarizer import Article, Brief, consolidate  # noqa: E402
+from summarizer import Article, Brief, EventIndex, consolidate  # noqa: E402
 from summarizer.evaluate import bcubed, load_articles, load_gold, partition_of  # noqa: E402
 from summarizer.events import pairs  # noqa: E402
 from summarizer.events.brief_terms import BRIEF_FEATURES, brief_features  # noqa: E402
@@ -220,6 +231,97 @@ def fit_report(sets: Sequence[tuple[str, list[Article], dict[str, str], list[Bri
         )
 
 
+def incremental(
+    articles: Sequence[Article],
+    briefs: Sequence[Brief],
+    gold: Mapping[str, str],
+    w: tuple[float, ...],
+) -> float:
+    """The lowest B-cubed F1 of an :class:`~summarizer.EventIndex` fed the articles one by
+    one (with their publication dates and the brief weights ``w``), over every order."""
+    shipped, pairs.BRIEF_WEIGHTS = pairs.BRIEF_WEIGHTS, w
+    by_id = {b.article_id: b for b in briefs}
+    worst = 1.0
+    try:
+        for order in itertools.permutations(articles):
+            index = EventIndex(config=GroupConfig(scorer="learned"))
+            for a in order:
+                index.add(by_id[a.id], a)
+            groups = [list(r.articles) for r in index.records]
+            worst = min(worst, bcubed(partition_of(groups), gold).f1)
+    finally:
+        pairs.BRIEF_WEIGHTS = shipped
+    return worst
+
+
+def shrink_report(
+    sets: Sequence[tuple[str, list[Article], dict[str, str], list[Brief]]],
+    factors: Sequence[float] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
+) -> None:
+    """``--shrink``: see the module docstring."""
+    by_name = {s[0]: s for s in sets}
+    _, articles, gold, briefs = by_name["ecb+"]
+    weights = {f: tuple(f * w for w in pairs.BRIEF_WEIGHTS) for f in factors}
+    of_topic: dict[str, list[Article]] = {}
+    for a in articles:
+        of_topic.setdefault(str(topic_of(a.id)), []).append(a)
+    topics = sorted(of_topic, key=int)
+    ok, alone = {}, {}
+    for f in factors:
+        checks = [
+            scored(arts, b, g, weights[f])[0] >= scored(arts, b, g, None)[0] - 1e-9
+            for name, arts, g, b in sets
+            if name != "ecb+"
+        ]
+        _, seeds, seeds_gold, seeds_briefs = by_name["seeds"]
+        checks.append(incremental(seeds, seeds_briefs, seeds_gold, weights[f]) == 1.0)
+        ok[f] = all(checks)
+        for t in topics:
+            arts = of_topic[t]
+            alone[f, t] = scored(arts, briefs, {a.id: gold[a.id] for a in arts}, weights[f])[0]
+        print(f"factor {f:.1f}: dev and seeds at least at text level: {ok[f]}")
+
+    def held(fold: Sequence[str], w: tuple[float, ...] | None) -> tuple[float, int]:
+        arts = [a for t in fold for a in of_topic[t]]
+        g = {a.id: gold[a.id] for a in arts}
+        f1, groups = scored(arts, briefs, g, w)
+        return f1, len(merged_topics(groups, g))
+
+    n_all = len(articles)
+    final = max(
+        (f for f in factors if ok[f]),
+        key=lambda f: (round(sum(len(of_topic[t]) * alone[f, t] for t in topics) / n_all, 4), f),
+    )
+    print(f"picked on all topics (constrained): factor {final:.1f}")
+    folds = [topics[i::6] for i in range(6)]
+    for label, allowed in (("constrained", [f for f in factors if ok[f]]), ("free", factors)):
+        rows = []
+        for fold in folds:
+            train = [t for t in topics if t not in fold]
+            n = sum(len(of_topic[t]) for t in train)
+
+            def mean(f: float, train: list[str] = train, n: int = n) -> float:
+                return sum(len(of_topic[t]) * alone[f, t] for t in train) / n
+
+            pick = max(allowed, key=lambda f: (round(mean(f), 4), f))
+            got = (held(fold, weights[pick]), held(fold, None), held(fold, pairs.BRIEF_WEIGHTS))
+            rows.append(got)
+            print(
+                f"  {label} fold {' '.join(fold)}: factor {pick:.1f}  "
+                + "  ".join(
+                    f"{k} {f1:.3f}/{m}"
+                    for k, (f1, m) in zip(("picked", "text", "shipped"), got, strict=True)
+                )
+            )
+        print(
+            f"  {label} mean over folds: "
+            + "  ".join(
+                f"{k} {sum(r[i][0] for r in rows) / len(rows):.3f}/{sum(r[i][1] for r in rows)}"
+                for i, k in enumerate(("picked", "text", "shipped"))
+            )
+        )
+
+
 def row(groups: Sequence[Sequence[str]], gold: Mapping[str, str]) -> str:
     s = bcubed(partition_of([list(g) for g in groups]), gold)
     split, merged = pair_errors(groups, gold)
@@ -232,6 +334,7 @@ def main() -> None:
     ap.add_argument("--seeds-briefs", type=Path, help="briefs of examples/articles")
     ap.add_argument("--ecbplus-briefs", type=Path, help="briefs of some ECB+ articles")
     ap.add_argument("--fit", action="store_true", help="fit the brief terms' weights")
+    ap.add_argument("--shrink", action="store_true", help="CV of one factor on the weights")
     args = ap.parse_args()
     dev = list(load_articles(SHARED / "devset" / "articles.jsonl"))
     sets = [
@@ -250,6 +353,9 @@ def main() -> None:
         sets.append(ecbplus_set(args.ecbplus_briefs))
     if args.fit:
         fit_report(sets)
+        return
+    if args.shrink:
+        shrink_report(sets)
         return
     for name, articles, gold, briefs in sets:
         for scorer in ("rules", "learned"):
