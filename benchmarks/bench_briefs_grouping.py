@@ -336,6 +336,8 @@ def main() -> None:
     ap.add_argument("--fit", action="store_true", help="fit the brief terms' weights")
     ap.add_argument("--shrink", action="store_true", help="CV of one factor on the weights")
     args = ap.parse_args()
+    if args.shrink and not (args.ecbplus_briefs and args.seeds_briefs):
+        ap.error("--shrink needs --ecbplus-briefs and --seeds-briefs")
     dev = list(load_articles(SHARED / "devset" / "articles.jsonl"))
     sets = [
         (
