@@ -72,11 +72,6 @@ def _one_outcome(a: str, b: str) -> bool:
     return {a, b} <= _LETHAL | {"death"} and "death" in (a, b)
 
 
-def _named(keys: Iterable[str]) -> dict[str, str]:
-    """Participant keys by what they name (the key without its kind)."""
-    return {k.split(":", 1)[-1]: k for k in sorted(keys)}
-
-
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -109,7 +104,7 @@ def brief_features(
     if a.participants and b.participants:
         # compared by what they name: "SEACOM" (an acronym, org:seacom) is "Seacom"
         # (name:seacom), as the blocking keys already took them
-        names_a, names_b = _named(a.participants), _named(b.participants)
+        names_a, names_b = a.participant_names, b.participant_names
         x[0] = _jaccard(frozenset(names_a), frozenset(names_b))
         only_a = frozenset(k for n, k in names_a.items() if n not in names_b)
         only_b = frozenset(k for n, k in names_b.items() if n not in names_a)

@@ -33,6 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from summarizer.events.cues import LazyCues, names_kind, what_kind
@@ -93,6 +94,13 @@ class DocFeatures:
     place: str | None = None
     kind: str | None = None  # the kind of happening the brief's ``what`` names (cues.what_kind)
     cues: LazyCues | None = None  # the learned scorer's lead cues (computed on demand)
+
+    @cached_property
+    def participant_names(self) -> Mapping[str, str]:
+        """:attr:`participants` by what they name (the key without its kind: "SEACOM",
+        ``org:seacom``, names what "Seacom", ``name:seacom``, does); once per document,
+        not per pair."""
+        return {k.split(":", 1)[-1]: k for k in sorted(self.participants)}
 
 
 def _event_participants(brief: Brief, lead: Sequence[str]) -> frozenset[str]:
