@@ -40,7 +40,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -254,6 +254,11 @@ def incremental(
     return worst
 
 
+def _pick(allowed: Sequence[float], mean: Callable[[float], float]) -> float:
+    """The factor with the best mean F1 (rounded to 4 places; the larger on a tie)."""
+    return max(allowed, key=lambda f: (round(mean(f), 4), f))
+
+
 def shrink_report(
     sets: Sequence[tuple[str, list[Article], dict[str, str], list[Brief]]],
     factors: Sequence[float] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
@@ -266,14 +271,15 @@ def shrink_report(
     for a in articles:
         of_topic.setdefault(str(topic_of(a.id)), []).append(a)
     topics = sorted(of_topic, key=int)
+    others = [(arts, g, b) for name, arts, g, b in sets if name != "ecb+"]
+    text_f1 = [scored(arts, b, g, None)[0] for arts, g, b in others]
+    _, seeds, seeds_gold, seeds_briefs = by_name["seeds"]
     ok, alone = {}, {}
     for f in factors:
         checks = [
-            scored(arts, b, g, weights[f])[0] >= scored(arts, b, g, None)[0] - 1e-9
-            for name, arts, g, b in sets
-            if name != "ecb+"
+            scored(arts, b, g, weights[f])[0] >= base - 1e-9
+            for (arts, g, b), base in zip(others, text_f1, strict=True)
         ]
-        _, seeds, seeds_gold, seeds_briefs = by_name["seeds"]
         checks.append(incremental(seeds, seeds_briefs, seeds_gold, weights[f]) == 1.0)
         ok[f] = all(checks)
         for t in topics:
@@ -287,24 +293,20 @@ def shrink_report(
         f1, groups = scored(arts, briefs, g, w)
         return f1, len(merged_topics(groups, g))
 
-    n_all = len(articles)
-    final = max(
-        (f for f in factors if ok[f]),
-        key=lambda f: (round(sum(len(of_topic[t]) * alone[f, t] for t in topics) / n_all, 4), f),
-    )
+    def mean_of(train: Sequence[str]) -> Callable[[float], float]:
+        n = sum(len(of_topic[t]) for t in train)
+        return lambda f: sum(len(of_topic[t]) * alone[f, t] for t in train) / n
+
+    final = _pick([f for f in factors if ok[f]], mean_of(topics))
     print(f"picked on all topics (constrained): factor {final:.1f}")
     folds = [topics[i::6] for i in range(6)]
+    # each fold's text-only and shipped F1, computed once for both passes
+    baselines = [(held(fold, None), held(fold, pairs.BRIEF_WEIGHTS)) for fold in folds]
     for label, allowed in (("constrained", [f for f in factors if ok[f]]), ("free", factors)):
         rows = []
-        for fold in folds:
-            train = [t for t in topics if t not in fold]
-            n = sum(len(of_topic[t]) for t in train)
-
-            def mean(f: float, train: list[str] = train, n: int = n) -> float:
-                return sum(len(of_topic[t]) * alone[f, t] for t in train) / n
-
-            pick = max(allowed, key=lambda f: (round(mean(f), 4), f))
-            got = (held(fold, weights[pick]), held(fold, None), held(fold, pairs.BRIEF_WEIGHTS))
+        for fold, (text, shipped) in zip(folds, baselines, strict=True):
+            pick = _pick(allowed, mean_of([t for t in topics if t not in fold]))
+            got = (held(fold, weights[pick]), text, shipped)
             rows.append(got)
             print(
                 f"  {label} fold {' '.join(fold)}: factor {pick:.1f}  "

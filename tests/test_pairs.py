@@ -441,6 +441,17 @@ def test_places_where_each_lead_says_it_happened():
     assert cues.places == (("high", "street"), ("surrey",), ("old", "mill", "lane"))
 
 
+def text_pair(a: Article, b: Article) -> tuple[list[float], list[str]]:
+    """The learned scorer's features of two articles without briefs, and its reasons."""
+    docs = [extract_features(x.id, x, None) for x in (a, b)]
+    corpus = TfidfCorpus()
+    for d in docs:
+        corpus.add(d)
+    reasons: list[str] = []
+    va, vb = corpus.vector(docs[0]), corpus.vector(docs[1])
+    return pairs.pair_features(docs[0], docs[1], corpus, va, vb, reasons), reasons
+
+
 @pytest.mark.parametrize(
     ("text_b", "absent"),
     [
@@ -454,15 +465,7 @@ def test_places_where_each_lead_says_it_happened():
 )
 def test_place_absent_needs_both_leads_places_unnamed(text_b, absent):
     a = Article(id="a", text="A fire gutted a supermarket in Banstead on Sunday. Crews came.")
-    b = Article(id="b", text=text_b)
-    docs = [extract_features(x.id, x, None) for x in (a, b)]
-    corpus = TfidfCorpus()
-    for d in docs:
-        corpus.add(d)
-    reasons: list[str] = []
-    x = pairs.pair_features(
-        docs[0], docs[1], corpus, corpus.vector(docs[0]), corpus.vector(docs[1]), reasons
-    )
+    x, reasons = text_pair(a, Article(id="b", text=text_b))
     assert x[pairs.FEATURES.index("place_absent")] == absent
     assert any(r.startswith("places") for r in reasons) == bool(absent)
 
@@ -573,3 +576,42 @@ def test_a_death_and_what_caused_it_are_one_happening():
 
     assert kinds_differ("death", "killing") == kinds_differ("crash", "death") == 0.0
     assert kinds_differ("death", "charge") == kinds_differ("killing", "arrest") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("Robbers took $137-million of gems and 85 million euros in watches.", [85e6, 137e6]),
+        ("A two million-euro heist; a US$2.6m raid; a $200MM offer.", [2e6, 2.6e6, 200e6]),
+        ("HP buys EDS for $13.9 billion; tickets cost 5,000 dollars.", [5e3, 13.9e9]),
+        # no currency: no sum of money ("2 million people", "the $ sign", "one euro")
+        ("Some 2 million people saw the $ sign on one euro coin.", []),
+    ],
+)
+def test_money_amounts_are_sums_in_units_of_their_currency(text, amounts):
+    from summarizer.events.names import money_amounts
+
+    assert sorted(money_amounts(text)) == pytest.approx(amounts)
+
+
+@pytest.mark.parametrize(
+    ("lead_b", "conflict"),
+    [
+        # another heist: a sum forty times smaller
+        ("Thieves took jewels worth $2.6 million from a Paris store on Monday.", 1.0),
+        # one heist in another currency and rounding: not a conflict
+        ("Thieves took jewels worth 85 million euros from a Paris store on Monday.", 0.0),
+        # a lead with no sum says nothing
+        ("Thieves took jewels from a Paris store on Monday.", 0.0),
+    ],
+)
+def test_amount_conflict_compares_the_leads_sums_by_size(lead_b, conflict):
+    a = Article(id="a", text="Robbers took jewels worth $108 million in Paris. They fled.")
+    b = Article(
+        id="b",
+        text=lead_b + " Police said two men fled on scooters.\nThe $108 million heist was bigger.",
+    )
+    x, reasons = text_pair(a, b)
+    # the other text recalling the first sum further down does not undo it: leads only
+    assert x[pairs.FEATURES.index("amount_conflict")] == conflict
+    assert any(r.startswith("sums") for r in reasons) == bool(conflict)

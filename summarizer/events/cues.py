@@ -38,6 +38,7 @@ from summarizer.events.names import (
     NOT_PERSON,
     PERSON_NAME,
     counted_quantities,
+    money_amounts,
     name_words_of,
     person_surnames,
     proper_names,
@@ -173,6 +174,7 @@ class LeadCues:
     year: int | None
     day_of_year: int | None
     places: tuple[tuple[str, ...], ...] = ()
+    amounts: frozenset[float] = frozenset()
 
 
 # "in Wellington", "near The Geysers", "off Tanjung Priok": a capitalised name right after
@@ -380,4 +382,5 @@ def lead_cues(
         year=dated.year if dated else None,
         day_of_year=day_of_year(report_date, lead_text),
         places=_places(body[:2]),
+        amounts=money_amounts(lead_text),
     )
