@@ -17,6 +17,7 @@ from summarizer.events.cues import lead_cues
 from summarizer.events.datelines import date_from_byline, lead_sentences
 from summarizer.events.features import DocFeatures, TfidfCorpus, extract_features
 from summarizer.events.group import GroupConfig, score_pair
+from summarizer.events.names import money_amounts
 from summarizer.extract.dates import resolve_date
 from summarizer.types import Article, Brief, EventInfo, Figure, Participant, Span
 
@@ -589,8 +590,6 @@ def test_a_death_and_what_caused_it_are_one_happening():
     ],
 )
 def test_money_amounts_are_sums_in_units_of_their_currency(text, amounts):
-    from summarizer.events.names import money_amounts
-
     assert sorted(money_amounts(text)) == pytest.approx(amounts)
 
 

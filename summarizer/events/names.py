@@ -120,23 +120,22 @@ def counted_quantities(text: str) -> tuple[set[tuple[str, str]], set[str]]:
 
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "mm": 1e6, "m": 1e6}
 _SCALES |= {"billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12}
+_SCALE_WORDS = "thousand|million|billion|trillion|mn|bn"
+_CURRENCY_WORDS = "dollars?|euros?|pounds?|yen|yuan|rupees?|francs?"
 _NUMBER = r"(\d+(?:,\d{3})*(?:\.\d+)?|" + "|".join(sorted(_WORD_NUM, key=len, reverse=True)) + ")"
-_SCALE = r"(?:\s*-?\s*(thousand|million|billion|trillion|mn|mm|bn|[mbk])\b)?"
 _MONEY = re.compile(
-    # "$137 million", "€85m", "US$2.6 million"; "85 million euros", "two million-euro"
+    # "$137 million", "€85m", "US$2.6 million", "$200MM"; "85 million euros", "two million-euro"
     r"(?:(?<![\w$])(?:[A-Z]{1,2})?[$€£¥]\s?"
     + _NUMBER
-    + _SCALE
-    + r")|(?:\b"
+    + rf"(?:\s*-?\s*({_SCALE_WORDS}|mm|[mbk])\b)?)|(?:\b"
     + _NUMBER
-    + r"(?:\s*-?\s*(thousand|million|billion|trillion|mn|bn))?[\s-]+"
+    + rf"(?:\s*-?\s*({_SCALE_WORDS}))?[\s-]+"
     r"(?:(?:US|U\.S\.|Canadian|Australian|Hong Kong)\s+)?"
-    r"(?:dollars?|euros?|pounds?|yen|yuan|rupees?|francs?)\b)",
+    rf"(?:{_CURRENCY_WORDS})\b)",
     re.IGNORECASE,
 )
-
-
-_CURRENCY = re.compile(r"[$€£¥]|\b(?:dollar|euro|pound|yen|yuan|rupee|franc)", re.IGNORECASE)
+_CURRENCY = re.compile(rf"[$€£¥]|\b(?:{_CURRENCY_WORDS})", re.IGNORECASE)
+"""A cheap test for a currency, before the slow :data:`_MONEY` (most texts have none)."""
 
 
 def _amount(number: str, scale: str | None) -> float | None:
@@ -154,9 +153,9 @@ def money_amounts(text: str) -> frozenset[float]:
     """Sums of money the text states, in units of their currency ("$137 million" and "85
     million euros" -> 1.37e8, 8.5e7): which currency is not kept, since reports of one
     event convert it at their own rates (a factor of two at most between the usual ones)."""
-    out: set[float] = set()
-    if not _CURRENCY.search(text):  # most texts name no money: skip the slow pattern
+    if not _CURRENCY.search(text):
         return frozenset()
+    out: set[float] = set()
     for m in _MONEY.finditer(text):
         number, scale = (m[1], m[2]) if m[1] else (m[3], m[4])
         if (value := _amount(number, scale)) is not None:
