@@ -33,6 +33,11 @@ every order ("constrained"), or among all ("free"); the held-out topics are grou
 prints whether each factor keeps dev and the seeds, the factor the same rule picks on all
 topics, each fold's pick, and the mean over folds against the text only and the shipped
 weights.
+
+``--ablate`` leaves each brief term out in turn (its weight 0, the others as shipped), then
+every term that adds to a link (the overlaps: "contradictions only"), and prints each set's
+F1 (no publication dates, learned scorer) beside the text only's, with the ECB+ topics whose
+two events share a group.
 """
 
 from __future__ import annotations
@@ -324,6 +329,22 @@ def shrink_report(
         )
 
 
+def ablate_report(sets: Sequence[tuple[str, list[Article], dict[str, str], list[Brief]]]) -> None:
+    """``--ablate``: see the module docstring."""
+    shipped = pairs.BRIEF_WEIGHTS
+    variants = [("shipped", shipped)]
+    variants += [
+        (f"no {name}", tuple(0.0 if k == i else w for k, w in enumerate(shipped)))
+        for i, name in enumerate(BRIEF_FEATURES)
+    ]
+    variants.append(("contradictions only", tuple(min(w, 0.0) for w in shipped)))
+    for name, articles, gold, briefs in sets:
+        for label, weights in [("text only", None), *variants]:
+            f1, groups = scored(articles, briefs, gold, weights)
+            merged = sorted(merged_topics(groups, gold)) if name == "ecb+" else ""
+            print(f"{name:5s} {label:22s} {f1:.3f} {merged}")
+
+
 def row(groups: Sequence[Sequence[str]], gold: Mapping[str, str]) -> str:
     s = bcubed(partition_of([list(g) for g in groups]), gold)
     split, merged = pair_errors(groups, gold)
@@ -337,6 +358,7 @@ def main() -> None:
     ap.add_argument("--ecbplus-briefs", type=Path, help="briefs of some ECB+ articles")
     ap.add_argument("--fit", action="store_true", help="fit the brief terms' weights")
     ap.add_argument("--shrink", action="store_true", help="CV of one factor on the weights")
+    ap.add_argument("--ablate", action="store_true", help="each brief term left out in turn")
     args = ap.parse_args()
     if args.shrink and not (args.ecbplus_briefs and args.seeds_briefs):
         ap.error("--shrink needs --ecbplus-briefs and --seeds-briefs")
@@ -360,6 +382,9 @@ def main() -> None:
         return
     if args.shrink:
         shrink_report(sets)
+        return
+    if args.ablate:
+        ablate_report(sets)
         return
     for name, articles, gold, briefs in sets:
         for scorer in ("rules", "learned"):
