@@ -35,9 +35,9 @@ topics, each fold's pick, and the mean over folds against the text only and the 
 weights.
 
 ``--ablate`` leaves each brief term out in turn (its weight 0, the others as shipped), then
-every term that adds to a link (the overlaps: "contradictions only"), and prints each set's
-F1 (no publication dates, learned scorer) beside the text only's, with the ECB+ topics whose
-two events share a group.
+all the terms that add to a link at once (the overlaps; "contradictions only"), and prints
+each set's F1 (no publication dates, learned scorer) beside the text only's, with the ECB+
+topics whose two events share a group.
 """
 
 from __future__ import annotations
