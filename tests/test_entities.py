@@ -110,6 +110,10 @@ def test_initials_and_acronyms():
     assert rule_same_entity(parse_name("Antony J. Blinken"), parse_name("Antony Blinken")) is True
     assert rule_same_entity(parse_name("RNC"), parse_name("Republican National Committee")) is True
     assert rule_same_entity(parse_name("EDS"), parse_name("Electronic Data Systems")) is True
+    # a dotted acronym is an organisation's as its plain spelling is (one pattern for both)
+    assert parse_name("F.B.I.").kind == parse_name("FBI").kind == "org"
+    assert rule_same_entity(parse_name("F.B.I."), parse_name("FBI")) is True
+    assert parse_name("U.S.").kind == "country"
 
 
 def test_ambiguous_surname_kept_apart_and_recorded():

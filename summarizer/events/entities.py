@@ -137,9 +137,7 @@ def parse_name(
     # neurosurgeon", "police officer"), not the organisation
     words = name.split()
     works_at = len(words) > 1 and words[-1].islower() and tokens[-1] not in _ORG_WORDS
-    if (any(t in _ORG_WORDS for t in tokens) and not works_at) or re.fullmatch(
-        r"[A-Z]{2,6}", name.strip()
-    ):
+    if (any(t in _ORG_WORDS for t in tokens) and not works_at) or _ACRONYM.fullmatch(name.strip()):
         core = tuple(t for t in tokens if t not in {"the", "of"})
         return EntityName(name, core, "org", canonical_country(country), frozenset(role_words))
     country_tokens = {i for s, e, _ in spans for i in range(s, e)}
