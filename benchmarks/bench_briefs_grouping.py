@@ -34,6 +34,12 @@ prints whether each factor keeps dev and the seeds, the factor the same rule pic
 topics, each fold's pick, and the mean over folds against the text only and the shipped
 weights.
 
+``--variants`` (needs the same) does the same CV over more candidates: no brief terms at
+all, and each of four subsets of the terms (all of them; the contradictions, the terms whose
+weight is negative; all but ``topics_shared``; the dates and places only) times 0.2, 0.4,
+0.6, 0.8 and 1.0. It prints the text only's mean over the topics grouped alone beside each
+candidate's.
+
 ``--ablate`` leaves each brief term out in turn (its weight 0, the others as shipped), then
 all the terms that add to a link at once (the overlaps; "contradictions only"), and prints
 each set's F1 (no publication dates, learned scorer) beside the text only's, with the ECB+
@@ -109,6 +115,7 @@ def ecbplus_set(path: Path) -> tuple[str, list[Article], dict[str, str], list[Br
 
 
 Row = tuple[str, float, list[float], bool]  # (topic, text logit, brief terms, same event)
+Weights = dict[str, tuple[float, ...]]  # brief weights by a candidate's label
 
 
 def pair_rows(
@@ -226,8 +233,8 @@ def fit_report(sets: Sequence[tuple[str, list[Article], dict[str, str], list[Bri
     )
     final = fit_terms(ecb + dev)
     print("BRIEF_WEIGHTS fitted on every pair (ECB+ topics and dev):")
-    for f, w in zip(BRIEF_FEATURES, final, strict=True):
-        print(f"    {w:+.3f},  # {f}")
+    for term, weight in zip(BRIEF_FEATURES, final, strict=True):
+        print(f"    {weight:+.3f},  # {term}")
     for name, articles, gold, briefs in sets:
         print(
             f"{name:5s} learned, no dates: text {scored(articles, briefs, gold, None)[0]:.3f}"
@@ -259,19 +266,45 @@ def incremental(
     return worst
 
 
-def _pick(allowed: Sequence[float], mean: Callable[[float], float]) -> float:
-    """The factor with the best mean F1 (rounded to 4 places; the larger on a tie)."""
-    return max(allowed, key=lambda f: (round(mean(f), 4), f))
+def _pick(allowed: Sequence[str], mean: Callable[[str], float], order: Sequence[str]) -> str:
+    """The candidate with the best mean F1 (rounded to 4 places; on a tie the later in
+    ``order``: the larger factor)."""
+    return max(allowed, key=lambda c: (round(mean(c), 4), order.index(c)))
+
+
+def shrink_candidates(
+    factors: Sequence[float] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
+) -> Weights:
+    """``--shrink``: the shipped weights times each factor."""
+    return {f"x{f:.1f}": tuple(f * w for w in pairs.BRIEF_WEIGHTS) for f in factors}
+
+
+def variant_candidates(factors: Sequence[float] = (0.2, 0.4, 0.6, 0.8, 1.0)) -> Weights:
+    """``--variants``: subsets of the brief terms, each times each factor, and none at all."""
+    subsets: dict[str, Callable[[str, float], bool]] = {
+        "all": lambda _, w: True,
+        "contradictions": lambda _, w: w < 0,
+        "no topics_shared": lambda f, _: f != "topics_shared",
+        "dates and places": lambda f, _: f.startswith(("dates", "places")),
+    }
+    out: Weights = {"none": (0.0,) * len(BRIEF_FEATURES)}
+    for factor in factors:
+        for label, keep in subsets.items():
+            out[f"{label} x{factor:.1f}"] = tuple(
+                factor * w if keep(f, w) else 0.0
+                for f, w in zip(BRIEF_FEATURES, pairs.BRIEF_WEIGHTS, strict=True)
+            )
+    return out
 
 
 def shrink_report(
     sets: Sequence[tuple[str, list[Article], dict[str, str], list[Brief]]],
-    factors: Sequence[float] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
+    candidates: Weights,
 ) -> None:
-    """``--shrink``: see the module docstring."""
+    """``--shrink`` and ``--variants``: see the module docstring."""
     by_name = {s[0]: s for s in sets}
     _, articles, gold, briefs = by_name["ecb+"]
-    weights = {f: tuple(f * w for w in pairs.BRIEF_WEIGHTS) for f in factors}
+    order = list(candidates)
     of_topic: dict[str, list[Article]] = {}
     for a in articles:
         of_topic.setdefault(str(topic_of(a.id)), []).append(a)
@@ -280,17 +313,28 @@ def shrink_report(
     text_f1 = [scored(arts, b, g, None)[0] for arts, g, b in others]
     _, seeds, seeds_gold, seeds_briefs = by_name["seeds"]
     ok, alone = {}, {}
-    for f in factors:
+    for c, w in candidates.items():
         checks = [
-            scored(arts, b, g, weights[f])[0] >= base - 1e-9
+            scored(arts, b, g, w)[0] >= base - 1e-9
             for (arts, g, b), base in zip(others, text_f1, strict=True)
         ]
-        checks.append(incremental(seeds, seeds_briefs, seeds_gold, weights[f]) == 1.0)
-        ok[f] = all(checks)
+        checks.append(incremental(seeds, seeds_briefs, seeds_gold, w) == 1.0)
+        ok[c] = all(checks)
         for t in topics:
             arts = of_topic[t]
-            alone[f, t] = scored(arts, briefs, {a.id: gold[a.id] for a in arts}, weights[f])[0]
-        print(f"factor {f:.1f}: dev and seeds at least at text level: {ok[f]}")
+            alone[c, t] = scored(arts, briefs, {a.id: gold[a.id] for a in arts}, w)[0]
+        print(
+            f"{c}: dev, seeds, seeds one by one at least at text level: {checks}; "
+            f"topics alone (mean) {mean_of(of_topic, alone, topics)(c):.3f}"
+        )
+    text_alone = {
+        t: scored(of_topic[t], briefs, {a.id: gold[a.id] for a in of_topic[t]}, None)[0]
+        for t in topics
+    }
+    text_mean = sum(len(of_topic[t]) * text_alone[t] for t in topics) / len(articles)
+    print(f"text only, topics alone (mean) {text_mean:.3f}")
+    final = _pick([c for c in order if ok[c]], mean_of(of_topic, alone, topics), order)
+    print(f"picked on all topics (constrained): {final}")
 
     def held(fold: Sequence[str], w: tuple[float, ...] | None) -> tuple[float, int]:
         arts = [a for t in fold for a in of_topic[t]]
@@ -298,23 +342,18 @@ def shrink_report(
         f1, groups = scored(arts, briefs, g, w)
         return f1, len(merged_topics(groups, g))
 
-    def mean_of(train: Sequence[str]) -> Callable[[float], float]:
-        n = sum(len(of_topic[t]) for t in train)
-        return lambda f: sum(len(of_topic[t]) * alone[f, t] for t in train) / n
-
-    final = _pick([f for f in factors if ok[f]], mean_of(topics))
-    print(f"picked on all topics (constrained): factor {final:.1f}")
     folds = [topics[i::6] for i in range(6)]
     # each fold's text-only and shipped F1, computed once for both passes
     baselines = [(held(fold, None), held(fold, pairs.BRIEF_WEIGHTS)) for fold in folds]
-    for label, allowed in (("constrained", [f for f in factors if ok[f]]), ("free", factors)):
+    for label, allowed in (("constrained", [c for c in order if ok[c]]), ("free", order)):
         rows = []
         for fold, (text, shipped) in zip(folds, baselines, strict=True):
-            pick = _pick(allowed, mean_of([t for t in topics if t not in fold]))
-            got = (held(fold, weights[pick]), text, shipped)
+            train = [t for t in topics if t not in fold]
+            pick = _pick(allowed, mean_of(of_topic, alone, train), order)
+            got = (held(fold, candidates[pick]), text, shipped)
             rows.append(got)
             print(
-                f"  {label} fold {' '.join(fold)}: factor {pick:.1f}  "
+                f"  {label} fold {' '.join(fold)}: {pick}  "
                 + "  ".join(
                     f"{k} {f1:.3f}/{m}"
                     for k, (f1, m) in zip(("picked", "text", "shipped"), got, strict=True)
@@ -327,6 +366,16 @@ def shrink_report(
                 for i, k in enumerate(("picked", "text", "shipped"))
             )
         )
+
+
+def mean_of(
+    of_topic: Mapping[str, Sequence[Article]],
+    alone: Mapping[tuple[str, str], float],
+    topics: Sequence[str],
+) -> Callable[[str], float]:
+    """A candidate's mean F1 over ``topics``, each grouped alone, weighed by articles."""
+    n = sum(len(of_topic[t]) for t in topics)
+    return lambda c: sum(len(of_topic[t]) * alone[c, t] for t in topics) / n
 
 
 def ablate_report(sets: Sequence[tuple[str, list[Article], dict[str, str], list[Brief]]]) -> None:
@@ -358,10 +407,11 @@ def main() -> None:
     ap.add_argument("--ecbplus-briefs", type=Path, help="briefs of some ECB+ articles")
     ap.add_argument("--fit", action="store_true", help="fit the brief terms' weights")
     ap.add_argument("--shrink", action="store_true", help="CV of one factor on the weights")
+    ap.add_argument("--variants", action="store_true", help="CV of subsets of the terms")
     ap.add_argument("--ablate", action="store_true", help="each brief term left out in turn")
     args = ap.parse_args()
-    if args.shrink and not (args.ecbplus_briefs and args.seeds_briefs):
-        ap.error("--shrink needs --ecbplus-briefs and --seeds-briefs")
+    if (args.shrink or args.variants) and not (args.ecbplus_briefs and args.seeds_briefs):
+        ap.error("--shrink and --variants need --ecbplus-briefs and --seeds-briefs")
     dev = list(load_articles(SHARED / "devset" / "articles.jsonl"))
     sets = [
         (
@@ -380,8 +430,8 @@ def main() -> None:
     if args.fit:
         fit_report(sets)
         return
-    if args.shrink:
-        shrink_report(sets)
+    if args.shrink or args.variants:
+        shrink_report(sets, shrink_candidates() if args.shrink else variant_candidates())
         return
     if args.ablate:
         ablate_report(sets)
