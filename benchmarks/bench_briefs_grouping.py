@@ -62,7 +62,13 @@ sys.path.insert(0, str(ROOT))
 from bench_grouping import fit, merged_topics, topic_of  # noqa: E402  (beside this script)
 
 from summarizer import Article, Brief, EventIndex, consolidate  # noqa: E402
-from summarizer.evaluate import bcubed, load_articles, load_gold, partition_of  # noqa: E402
+from summarizer.evaluate import (  # noqa: E402
+    bcubed,
+    load_articles,
+    load_gold,
+    pair_errors,
+    partition_of,
+)
 from summarizer.events import pairs  # noqa: E402
 from summarizer.events.brief_terms import BRIEF_FEATURES, brief_features  # noqa: E402
 from summarizer.events.consolidate import group_articles  # noqa: E402
@@ -72,17 +78,6 @@ from summarizer.events.pairs import pair_features  # noqa: E402
 from summarizer.inputs import load_articles as load_inputs  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-
-
-def pair_errors(groups: Sequence[Sequence[str]], gold: Mapping[str, str]) -> tuple[int, int]:
-    """(same-event pairs split, other pairs merged)."""
-    of = {x: k for k, g in enumerate(groups) for x in g}
-    split = merged = 0
-    for a, b in itertools.combinations(sorted(gold), 2):
-        same, together = gold[a] == gold[b], of.get(a) == of.get(b)
-        split += same and not together
-        merged += together and not same
-    return split, merged
 
 
 def briefs_of(path: Path, articles: Sequence[Article]) -> list[Brief]:
@@ -405,6 +400,9 @@ def main() -> None:
     ap.add_argument("--briefs", type=Path, required=True, help="briefs of the dev articles")
     ap.add_argument("--seeds-briefs", type=Path, help="briefs of examples/articles")
     ap.add_argument("--ecbplus-briefs", type=Path, help="briefs of some ECB+ articles")
+    ap.add_argument(
+        "--followups-briefs", type=Path, help="briefs of tests/data/followups (fictional)"
+    )
     ap.add_argument("--fit", action="store_true", help="fit the brief terms' weights")
     ap.add_argument("--shrink", action="store_true", help="CV of one factor on the weights")
     ap.add_argument("--variants", action="store_true", help="CV of subsets of the terms")
@@ -427,6 +425,11 @@ def main() -> None:
         sets.append(("seeds", seeds, gold, briefs_of(args.seeds_briefs, seeds)))
     if args.ecbplus_briefs:
         sets.append(ecbplus_set(args.ecbplus_briefs))
+    if args.followups_briefs:
+        folder = ROOT / "tests" / "data" / "followups"
+        stories = list(load_articles(folder / "articles.jsonl"))
+        gold = load_gold(folder / "gold.jsonl").events
+        sets.append(("fups", stories, gold, briefs_of(args.followups_briefs, stories)))
     if args.fit:
         fit_report(sets)
         return

@@ -22,6 +22,8 @@ from summarizer.inputs import read_text_article
 REPO = Path(__file__).resolve().parents[1]
 CASSETTES = REPO / "cassettes"
 SEEDS = sorted((REPO / "examples" / "articles").glob("*.txt"))
+# Fictional follow-up reports written for the tests (tests/data/followups/README.md).
+FOLLOWUPS = REPO / "tests" / "data" / "followups"
 
 # Never written to a cassette: credentials and account identifiers, both directions.
 SCRUBBED_HEADERS = (

@@ -2,7 +2,8 @@
 
 Each seed article (and ``tests/data/injection.txt``) is extracted once through a live
 llama.cpp server with the embedded model, and the exchange is written to
-``cassettes/extract/<id>.yaml`` with the same settings the tests replay with (request
+``cassettes/extract/<id>.yaml``; each fictional report of ``tests/data/followups`` to
+``cassettes/followups/<id>.yaml``; all with the same settings the tests replay with (request
 bodies matched as JSON, credentials scrubbed). Recording does not depend on the tests'
 assertions: run the suite afterwards to see what the new answers do.
 """
@@ -17,11 +18,26 @@ import vcr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from summarizer import Extractor, local_server
+from summarizer import Article, Extractor, local_server
+from summarizer.evaluate import load_articles
 from summarizer.inputs import read_text_article
-from tests.conftest import CASSETTES, SCRUBBED_HEADERS, SEEDS, json_body, scrub_response
+from tests.conftest import (
+    CASSETTES,
+    FOLLOWUPS,
+    SCRUBBED_HEADERS,
+    SEEDS,
+    json_body,
+    scrub_response,
+)
 
 INJECTION = Path(__file__).parent / "data" / "injection.txt"
+
+
+def to_record() -> list[tuple[Article, Path]]:
+    """Every article recorded, with its cassette."""
+    out = [(read_text_article(p), CASSETTES / "extract") for p in [*SEEDS, INJECTION]]
+    out += [(a, CASSETTES / "followups") for a in load_articles(FOLLOWUPS / "articles.jsonl")]
+    return [(article, folder / f"{article.id}.yaml") for article, folder in out]
 
 
 def main() -> int:
@@ -36,11 +52,9 @@ def main() -> int:
     only = set(sys.argv[1:])
     with local_server() as served:
         config = served.replace(timeout_s=1800.0)  # a busy machine must not fail a recording
-        for path in [*SEEDS, INJECTION]:
-            article = read_text_article(path)
+        for article, cassette in to_record():
             if only and article.id not in only:
                 continue
-            cassette = CASSETTES / "extract" / f"{article.id}.yaml"
             cassette.unlink(missing_ok=True)
             started = time.perf_counter()
             with recorder.use_cassette(str(cassette)):

@@ -22,6 +22,7 @@ from summarizer.evaluate import (
     load_gold,
     load_item_gold,
     main,
+    pair_errors,
     partition_of,
     score_items,
 )
@@ -56,6 +57,16 @@ def test_bcubed_all_singletons_and_missing_items():
     assert single.precision == pytest.approx(1.0)
     assert single.recall == pytest.approx((1 / 3 * 3 + 1) / 4)
     assert bcubed({}, gold) == single  # unpredicted items count as singletons
+
+
+def test_pair_errors_count_split_and_merged_pairs():
+    gold = {"a": "1", "b": "1", "c": "1", "d": "2", "e": "3"}
+    assert pair_errors([["a", "b", "c"], ["d"], ["e"]], gold) == (0, 0)
+    # c apart from a and b: two same-event pairs split; d with c: one other pair merged
+    assert pair_errors([["a", "b"], ["c", "d"], ["e"]], gold) == (2, 1)
+    # items in no group are alone: never merged with each other
+    assert pair_errors([["a", "b", "c"]], gold) == (0, 0)
+    assert pair_errors([], gold) == (3, 0)
 
 
 def test_seed_gold_file_and_scores():

@@ -34,6 +34,7 @@ from summarizer.evaluate.events import (
     grounding_precision,
     item_recall,
     load_gold,
+    pair_errors,
     partition_of,
 )
 from summarizer.evaluate.items import (
@@ -62,6 +63,7 @@ __all__ = [
     "load_gold",
     "load_item_gold",
     "main",
+    "pair_errors",
     "partition_of",
     "read_briefs",
     "score_items",

@@ -1,7 +1,8 @@
 """Scoring an event partition against a gold file, next to a TF-IDF clustering baseline.
 
 * **B-cubed** precision/recall/F1 of the event partition (per item: the share of its
-  predicted cluster that is in its gold cluster, and vice versa; averaged over items).
+  predicted cluster that is in its gold cluster, and vice versa; averaged over items),
+  and the pairs behind it (:func:`pair_errors`: same-event pairs split, others merged).
 * **Grounding precision**: the share of evidence spans that are exact against their
   article's text.
 * **Recall** of gold participants, topics and commitments, when the gold file lists them:
@@ -20,6 +21,7 @@ accepted for ``"event"``), and optionally ``{"event": EVENT, "participants": [..
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +42,7 @@ __all__ = [
     "grounding_precision",
     "item_recall",
     "load_gold",
+    "pair_errors",
     "partition_of",
 ]
 
@@ -76,6 +79,19 @@ def bcubed(pred: Mapping[str, str], gold: Mapping[str, str]) -> BCubed:
 def partition_of(groups: Iterable[Iterable[str]]) -> dict[str, str]:
     """Item -> cluster label from a list of groups."""
     return {item: str(k) for k, group in enumerate(groups) for item in group}
+
+
+def pair_errors(groups: Iterable[Iterable[str]], gold: Mapping[str, str]) -> tuple[int, int]:
+    """``(split, merged)``: pairs of ``gold``'s items of one event that ``groups`` puts
+    apart, and pairs of two events it puts together (an item in no group is alone)."""
+    of = partition_of(groups)
+    split = merged = 0
+    for a, b in itertools.combinations(sorted(gold), 2):
+        same = gold[a] == gold[b]
+        together = a in of and of.get(a) == of.get(b)
+        split += same and not together
+        merged += together and not same
+    return split, merged
 
 
 @dataclass
