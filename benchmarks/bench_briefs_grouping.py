@@ -59,7 +59,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_grouping import fit, merged_topics, topic_of  # noqa: E402  (beside this script)
+from bench_grouping import TEST_DATA, fit, load, merged_topics, topic_of  # noqa: E402  (beside this script)
 
 from summarizer import Article, Brief, EventIndex, consolidate  # noqa: E402
 from summarizer.evaluate import (  # noqa: E402
@@ -426,9 +426,7 @@ def main() -> None:
     if args.ecbplus_briefs:
         sets.append(ecbplus_set(args.ecbplus_briefs))
     if args.followups_briefs:
-        folder = ROOT / "tests" / "data" / "followups"
-        stories = list(load_articles(folder / "articles.jsonl"))
-        gold = load_gold(folder / "gold.jsonl").events
+        stories, gold = load("followups", TEST_DATA)
         sets.append(("fups", stories, gold, briefs_of(args.followups_briefs, stories)))
     if args.fit:
         fit_report(sets)

@@ -186,6 +186,7 @@ from summarizer.events.group import GroupConfig, candidate_pairs, score_pair  # 
 from summarizer.types import Article  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+TEST_DATA = ROOT / "tests" / "data"  # the fictional follow-ups (tests/data/followups)
 CACHE = Path("/tmp/summarizer-bench-grouping")
 RULES = GroupConfig(scorer="rules")
 LEARNED = GroupConfig(scorer="learned")
@@ -212,10 +213,10 @@ ROUNDS = 2  # refits on the linkage's own merge decisions (see train)
 DECISION_THRESHOLDS = (-1.5, -0.5, 0.5)
 
 
-def load(name: str) -> tuple[list[Article], dict[str, str]]:
+def load(name: str, root: Path = SHARED) -> tuple[list[Article], dict[str, str]]:
     """A set's articles in article-id order (the order the library links them in: the
     candidates' ties and the members standing for a large cluster go by it) and its gold."""
-    folder = SHARED / name
+    folder = root / name
     articles = sorted(load_articles(folder / "articles.jsonl"), key=lambda a: a.id)
     return articles, load_gold(folder / "gold.jsonl").events
 
@@ -784,8 +785,7 @@ def main() -> None:
                 f"  dev ({label:<8}) {name:<16} P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f}"
             )
     # fictional follow-ups written for the tests (tests/data/followups; no dates)
-    stories = load_articles(ROOT / "tests" / "data" / "followups" / "articles.jsonl")
-    story_gold = load_gold(ROOT / "tests" / "data" / "followups" / "gold.jsonl").events
+    stories, story_gold = load("followups", TEST_DATA)
     for name, config in (("today's rules", RULES), ("learned scorer", LEARNED)):
         groups = group_articles(stories, config)
         s = bcubed(partition_of(groups), story_gold)

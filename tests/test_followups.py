@@ -23,8 +23,12 @@ from .conftest import CASSETTES, FOLLOWUPS
 ARTICLES = load_articles(FOLLOWUPS / "articles.jsonl")
 GOLD = load_gold(FOLLOWUPS / "gold.jsonl").events
 # the first happening and the next, by the same people; events one lead adds a step to
-FOLLOW_UPS = [("shutdown", "emergency"), ("meeting", "suspension"), ("arrest", "charge")]
-FOLLOW_UPS += [("resign", "successor")]
+FOLLOW_UPS = [
+    ("shutdown", "emergency"),
+    ("meeting", "suspension"),
+    ("arrest", "charge"),
+    ("resign", "successor"),
+]
 WHOLE = ["deal", "fire"]
 RECORDED = [str(CASSETTES / "followups" / f"{a.id}.yaml") for a in ARTICLES]
 

@@ -88,7 +88,7 @@ def pair_errors(groups: Iterable[Iterable[str]], gold: Mapping[str, str]) -> tup
     split = merged = 0
     for a, b in itertools.combinations(sorted(gold), 2):
         same = gold[a] == gold[b]
-        together = a in of and of.get(a) == of.get(b)
+        together = a in of and of[a] == of.get(b)
         split += same and not together
         merged += together and not same
     return split, merged
